@@ -1,0 +1,1 @@
+"""The public events, one module per producing service."""

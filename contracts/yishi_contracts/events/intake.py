@@ -1,0 +1,33 @@
+"""Events published by the intake service (收集议题)."""
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from ..base import AwareDatetime, Event
+from ..codes import Channel, SubmitterKind, TopicSource
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=80)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000)]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class TopicSubmitted(Event):
+    """A consultation topic (议题) was collected — step 1 of the six-step procedure.
+
+    Carries no personal data: the submitter's name and phone stay inside intake.
+    """
+
+    type_name = "yishi.TopicSubmitted"
+    version = 1
+
+    title: Title
+    description: Description
+    location: Place | None = None
+    source: TopicSource
+    channel: Channel
+    submitted_by: SubmitterKind
+    staff_id: str | None = None
+    """The staff account that entered it on a resident's behalf; None when the resident did."""
+    submitted_at: AwareDatetime
+

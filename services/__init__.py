@@ -1,0 +1,1 @@
+"""Yishi services: intake, council, meeting, publication, and the shared kit."""

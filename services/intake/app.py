@@ -1,0 +1,28 @@
+"""Composition root of the intake service (议题收集)."""
+
+from fastapi import FastAPI
+from yishi_contracts import INTAKE
+
+from services.kit.clock import Clock, SystemClock
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings, load_settings
+
+from .entrypoints.http import intake_router
+from .projection import progress
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    return ServiceRuntime(
+        settings,
+        stream=INTAKE,
+        projection=progress,
+        description="Intake: topics from every channel, receipt codes, private contact data.",
+    )
+
+
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    runtime = build_runtime(settings or load_settings("intake"))
+    return runtime.create_app(
+        title="Yishi intake 议题收集",
+        routers=[intake_router(runtime, clock or SystemClock())],
+    )

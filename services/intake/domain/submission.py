@@ -1,0 +1,73 @@
+"""A topic submission (议题收集): who may submit what, through which channel.
+
+The rules of "党政交、委员提、社会征": a resident submitting for themselves does so online
+as a resident source; staff enter topics collected at the service station, on household
+visits, in the grid or by phone, from any of the three sources.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from yishi_contracts import Channel, SubmitterKind, TopicSource, TopicSubmitted
+
+
+class SubmissionRefused(ValueError):
+    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.error = error
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class SubmitTopic:
+    """Command: take a consultation topic in."""
+
+    community_id: str
+    title: str
+    description: str
+    source: TopicSource
+    channel: Channel
+    submitted_by: SubmitterKind
+    location: str | None = None
+    staff_id: str | None = None
+
+
+def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None) -> TopicSubmitted:
+    """Decide a submission; return the event, or raise SubmissionRefused."""
+    if command.submitted_by is SubmitterKind.resident:
+        if command.source is not TopicSource.resident:
+            raise SubmissionRefused(
+                "source_not_allowed",
+                "居民本人提交的议题来源只能是“社会征”（resident）",
+                "a resident submitting for themselves can only be the 'resident' source",
+            )
+        if command.channel is not Channel.online:
+            raise SubmissionRefused(
+                "channel_not_allowed",
+                "居民本人只能通过线上渠道提交；其他渠道请由网格员或工作人员代录",
+                "residents submit online themselves; other channels are entered by staff",
+            )
+    elif not command.staff_id:
+        raise SubmissionRefused(
+            "staff_id_required", "工作人员代录时须注明工作人员编号", "staff entries must name the staff member"
+        )
+    elif command.source is TopicSource.party_government and command.channel is Channel.online:
+        raise SubmissionRefused(
+            "channel_not_allowed",
+            "党政交办的议题应由工作人员按交办渠道录入，不能选“线上”",
+            "topics assigned by the party/government are entered by staff, not via the online channel",
+        )
+    return TopicSubmitted(
+        topic_id=topic_id or uuid4(),
+        community_id=command.community_id,
+        title=command.title,
+        description=command.description,
+        location=command.location,
+        source=command.source,
+        channel=command.channel,
+        submitted_by=command.submitted_by,
+        staff_id=command.staff_id if command.submitted_by is SubmitterKind.staff else None,
+        submitted_at=now,
+    )

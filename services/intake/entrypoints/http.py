@@ -1,0 +1,142 @@
+"""Intake's HTTP API: residents submit online, staff enter topics collected elsewhere."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
+from yishi_contracts.events.intake import Description, Place, Title
+
+from services.kit.clock import Clock
+from services.kit.errors import Refusal
+
+from ..adapters import submissions
+from ..domain.receipt import normalise_receipt_code
+from ..domain.submission import SubmissionRefused, SubmitTopic
+from ..service_layer.submit_topic import submit_topic
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
+
+
+class Contact(BaseModel):
+    """Private: kept inside intake for the council to reach the submitter; never in an event."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    phone: Phone | None = Field(default=None, description="手机号或座机，如 13800138000 / 0571-88889999")
+
+
+class ResidentSubmission(BaseModel):
+    """A resident submits a topic online (居民线上提交)."""
+
+    model_config = ConfigDict(extra="forbid")
+    community_id: CommunityId = Field(description="社区12位统计用区划代码")
+    title: Title
+    description: Description
+    location: Place | None = None
+    contact: Contact | None = None
+
+
+class StaffSubmission(ResidentSubmission):
+    """Staff enter a topic collected at the station, on a visit, in the grid or by phone (代录)."""
+
+    source: TopicSource
+    channel: Channel
+    staff_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class ReceiptOut(BaseModel):
+    topic_id: UUID
+    receipt_code: str
+    message_zh: str
+    message_en: str
+
+
+class ReceiptStatus(BaseModel):
+    receipt_code: str
+    topic_id: UUID
+    community_id: str
+    title: str | None
+    status: str
+    submitted_at: datetime
+    history: list[dict[str, Any]]
+
+
+def intake_router(runtime: Any, clock: Clock) -> APIRouter:
+    router = APIRouter(tags=["intake"])
+
+    async def _submit(command: SubmitTopic, contact: Contact | None, key: str | None) -> ReceiptOut:
+        try:
+            receipt = await submit_topic(
+                runtime.pool,
+                command,
+                clock=clock,
+                contact_name=contact.name if contact else None,
+                contact_phone=contact.phone if contact else None,
+                idempotency_key=key,
+            )
+        except SubmissionRefused as exc:
+            raise Refusal(422, exc.error, exc.message_zh, exc.message_en) from exc
+        return ReceiptOut(
+            topic_id=UUID(receipt.topic_id),
+            receipt_code=receipt.receipt_code,
+            message_zh=f"已收到您的议题，回执码 {receipt.receipt_code}，请妥善保存以查询办理进度。",
+            message_en=f"Your topic was received. Keep receipt code {receipt.receipt_code} to follow it.",
+        )
+
+    @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
+    async def submit_as_resident(body: ResidentSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+        command = SubmitTopic(
+            community_id=body.community_id,
+            title=body.title,
+            description=body.description,
+            location=body.location,
+            source=TopicSource.resident,
+            channel=Channel.online,
+            submitted_by=SubmitterKind.resident,
+        )
+        return await _submit(command, body.contact, idempotency_key)
+
+    @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
+    async def submit_as_staff(body: StaffSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+        command = SubmitTopic(
+            community_id=body.community_id,
+            title=body.title,
+            description=body.description,
+            location=body.location,
+            source=body.source,
+            channel=body.channel,
+            submitted_by=SubmitterKind.staff,
+            staff_id=body.staff_id,
+        )
+        return await _submit(command, body.contact, idempotency_key)
+
+    @router.get("/receipts/{code}", response_model=ReceiptStatus, summary="Look a topic up by its receipt code")
+    async def lookup(code: Annotated[str, StringConstraints(max_length=32)], request: Request) -> ReceiptStatus:
+        normalised = normalise_receipt_code(code)
+        if normalised is None:
+            raise Refusal(
+                400,
+                "invalid_receipt_code",
+                "回执码格式不正确：应为10位字母数字，如 7K3MQ-9XD4P",
+                "a receipt code has 10 letters and digits, like 7K3MQ-9XD4P",
+            )
+        async with runtime.pool.acquire() as conn:
+            view = await submissions.receipt_view(conn, normalised)
+        if view is None:
+            raise Refusal(404, "receipt_not_found", "没有找到该回执码对应的议题", "no topic has this receipt code")
+        return ReceiptStatus(
+            receipt_code=view["receipt_code"],
+            topic_id=view["topic_id"],
+            community_id=view["community_id"],
+            title=view["title"],
+            status=view["status"] or "submitted",
+            submitted_at=view["submitted_at"],
+            history=view["history"] or [],
+        )
+
+    return router

@@ -1,0 +1,146 @@
+"""``yishi``: the operator's command line.
+
+    yishi migrate SERVICE|all        run the service's migrations (a separate step)
+    yishi serve SERVICE [--port N]   run one service (uvicorn; SIGTERM drains and commits)
+    yishi rebuild SERVICE            drop the service's projection and replay it from offset 0
+    yishi topics                     create every Kafka topic with the configured partitions
+    yishi contracts export [--check] write (or verify) contracts/schemas and the AsyncAPI document
+"""
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from typing import Any
+
+from .settings import KafkaSettings, ServiceSettings, load_settings
+
+SERVICES = ("intake", "council", "meeting", "publication")
+
+
+def _app_module(service: str) -> Any:
+    return importlib.import_module(f"services.{service}.app")
+
+
+def _services(name: str) -> tuple[str, ...]:
+    if name == "all":
+        return SERVICES
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; choose one of {', '.join(SERVICES)} or all")
+    return (name,)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from . import migrate
+
+    for service in _services(args.service):
+        settings = load_settings(service)
+        migrate.upgrade(service, settings.database_url)
+        print(f"{service}: migrated to head")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    (service,) = _services(args.service)
+    settings = load_settings(service)
+    uvicorn.run(
+        f"services.{service}.app:create_app",
+        factory=True,
+        host=args.host or settings.http_host,
+        port=args.port or settings.http_port,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from .rebuild import rebuild
+
+    for service in _services(args.service):
+        settings = load_settings(service)
+        runtime = _app_module(service).build_runtime(settings)
+        report = asyncio.run(
+            rebuild(
+                service=service,
+                projection=runtime.projection,
+                database_url=settings.database_url,
+                bootstrap_servers=settings.kafka.bootstrap_servers,
+            )
+        )
+        print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
+              f"{report.records_skipped} unreadable skipped")
+    return 0
+
+
+def cmd_topics(_: argparse.Namespace) -> int:
+    from yishi_contracts import STREAMS, dead_letter_topic
+
+    from .topics import ensure_topics
+
+    kafka = KafkaSettings()
+    names = [s.topic for s in STREAMS] + [dead_letter_topic(s) for s in SERVICES]
+    created = asyncio.run(
+        ensure_topics(kafka.bootstrap_servers, names, partitions=kafka.partitions, replication_factor=kafka.replication_factor)
+    )
+    print(f"created: {', '.join(created) or 'none (all existed)'}")
+    return 0
+
+
+def documentation_runtimes() -> list[Any]:
+    """Every service's runtime, built without connecting, for generated documents."""
+    return [
+        _app_module(s).build_runtime(
+            ServiceSettings(
+                service=s,
+                database_url="postgresql://documentation-only",
+                kafka=KafkaSettings(bootstrap_servers="kafka:9092"),
+            )
+        )
+        for s in SERVICES
+    ]
+
+
+def cmd_contracts(args: argparse.Namespace) -> int:
+    from .contracts_export import check, export
+
+    if args.check:
+        drift = check()
+        for line in drift:
+            print(line, file=sys.stderr)
+        return 1 if drift else 0
+    for path in export():
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    parser = argparse.ArgumentParser(prog="yishi", description="Yishi (议事) operations")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("migrate", help="run migrations")
+    p.add_argument("service")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("serve", help="run one service")
+    p.add_argument("service")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("rebuild", help="rebuild a projection from Kafka offset 0")
+    p.add_argument("service")
+    p.set_defaults(func=cmd_rebuild)
+    p = sub.add_parser("topics", help="create the Kafka topics")
+    p.set_defaults(func=cmd_topics)
+    p = sub.add_parser("contracts", help="export the event JSON Schemas and the AsyncAPI document")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("--check", action="store_true", help="fail if the committed files drift from the code")
+    p.set_defaults(func=cmd_contracts)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""HTTP errors a person can understand, in Chinese and English.
+
+Every refusal has the same shape: ``{"error": code, "message_zh": ..., "message_en": ...,
+"fields": [...]}`` — a resident's app shows ``message_zh``, an integrator reads ``error``.
+"""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class Refusal(Exception):
+    """A domain or service-layer refusal, with its HTTP status and both languages."""
+
+    def __init__(self, status: int, error: str, message_zh: str, message_en: str, **extra: Any) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.error = error
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.extra = extra
+
+
+def _field_message(err: dict[str, Any]) -> tuple[str, str]:
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return "此项必填", "this field is required"
+    if kind == "string_too_short":
+        return f"至少需要 {ctx.get('min_length')} 个字", f"must have at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字", f"must have at most {ctx.get('max_length')} characters"
+    if kind == "enum":
+        return f"必须是以下之一：{ctx.get('expected')}", f"must be one of: {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return "格式不正确", "has the wrong format"
+    if kind in ("too_short", "too_long"):
+        return "条目数量不符合要求", f"has the wrong number of items ({err.get('msg')})"
+    if kind in ("json_invalid", "model_attributes_type", "dict_type"):
+        return "请求内容不是有效的 JSON 对象", "the request body is not a valid JSON object"
+    if kind == "extra_forbidden":
+        return "不认识的字段", "is not a known field"
+    if kind.startswith(("int_", "float_", "uuid_", "date", "datetime", "bool_", "string_type")):
+        return "类型或格式不正确", f"has the wrong type or format ({err.get('msg')})"
+    return "内容不符合要求", str(err.get("msg", "is not valid"))
+
+
+def _location(err: dict[str, Any]) -> str:
+    loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
+    return ".".join(loc) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = []
+        for err in exc.errors():
+            zh, en = _field_message(err)
+            fields.append({"field": _location(err), "message_zh": zh, "message_en": en})
+        summary_zh = "；".join(f"{f['field']}：{f['message_zh']}" for f in fields[:5])
+        summary_en = "; ".join(f"{f['field']}: {f['message_en']}" for f in fields[:5])
+        return JSONResponse(
+            status_code=422,
+            content=jsonable_encoder(
+                {
+                    "error": "invalid_input",
+                    "message_zh": f"提交的内容有误：{summary_zh}",
+                    "message_en": f"The request is not valid: {summary_en}",
+                    "fields": fields,
+                }
+            ),
+        )
+
+    @app.exception_handler(Refusal)
+    async def _refused(_: Request, exc: Refusal) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status,
+            content=jsonable_encoder(
+                {"error": exc.error, "message_zh": exc.message_zh, "message_en": exc.message_en, **exc.extra}
+            ),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            404: ("找不到该地址或记录", "not found"),
+            405: ("不支持该请求方法", "method not allowed"),
+            413: ("提交的内容过大", "request too large"),
+        }
+        zh, en = messages.get(exc.status_code, ("请求无法处理", str(exc.detail)))
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"error": f"http_{exc.status_code}", "message_zh": zh, "message_en": en},
+            headers=getattr(exc, "headers", None),
+        )

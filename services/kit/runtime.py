@@ -1,0 +1,194 @@
+"""The composition root one service is built from: resources made in the app's lifespan.
+
+A service hands over its own stream (what it publishes), its projection (what it keeps
+from events) and its HTTP routers; the runtime builds the pool, the idempotent producer,
+the outbox relay and the FastStream subscriber, and takes them down in reverse order on
+SIGTERM (uvicorn runs the lifespan's shutdown): the subscriber finishes its batch and
+commits, the relay finishes its batch, the producer flushes.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any, Union
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.params import NoCast
+from yishi_contracts import Stream, dead_letter_topic
+
+from .consumer import ProjectionConsumer
+from .db import TRANSIENT_DB_ERRORS, create_pool
+from .deadletter import DeadLetterPublisher
+from .errors import install_error_handlers
+from .health import health_router
+from .projection import Projection
+from .relay import OutboxRelay, build_producer
+from .settings import ServiceSettings
+from .topics import ensure_topics
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def _raw_body(message: Any) -> Any:
+    # Keep the bytes: parsing is ours, so a malformed record reaches the dead-letter path
+    # instead of failing inside the framework before the handler runs.
+    return message.body
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        stream: Stream,
+        projection: Projection | None = None,
+        description: str = "",
+    ) -> None:
+        self.settings = settings
+        self.stream = stream
+        self.projection = projection
+        self.pool: asyncpg.Pool | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self._relay_task: asyncio.Task[None] | None = None
+        self.consumer: ProjectionConsumer | None = None
+        self.broker = KafkaBroker(
+            settings.kafka.bootstrap_servers,
+            client_id=f"yishi-{settings.service}",
+            graceful_timeout=settings.shutdown_grace_seconds,
+            description=description or None,
+        )
+        if stream.events:
+            # Publishing itself goes through the outbox relay; this declaration documents the
+            # topic and its messages in the AsyncAPI document generated from this code.
+            self.broker.publisher(
+                stream.topic,
+                schema=Union[tuple(stream.events)],  # type: ignore[arg-type]  # noqa: UP007
+                title=f"{stream.topic}:publish",
+                description=f"Events the {stream.service} service publishes, CloudEvents binary mode, key = topic id.",
+            )
+        if projection is not None:
+            self._subscribe(projection)
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return dead_letter_topic(self.settings.service)
+
+    def _subscribe(self, projection: Projection) -> None:
+        kafka = self.settings.kafka
+        subscriber = self.broker.subscriber(
+            *projection.topics,
+            batch=True,
+            group_id=self.settings.consumer_group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            max_records=kafka.consumer_batch_size,
+            session_timeout_ms=kafka.session_timeout_ms,
+            heartbeat_interval_ms=kafka.heartbeat_interval_ms,
+            decoder=_raw_body,
+            title=f"{self.settings.consumer_group}:{projection.name}",
+            description=(
+                f"Keeps the {projection.name} projection from "
+                f"{', '.join(t.cloudevent_type() for t in projection.event_types)}; other types are "
+                f"skipped, unreadable records go to {self.dead_letter_topic}."
+            ),
+        )
+
+        @subscriber
+        async def on_batch(body: NoCast[list[bytes]], message: KafkaMessage) -> None:
+            records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+            assert self.consumer is not None
+            try:
+                await self.consumer.handle(records)
+            except TRANSIENT_DB_ERRORS:
+                await asyncio.sleep(1.0)  # the database is away: back off, then the batch is redelivered
+                raise
+
+    async def start(self) -> None:
+        s = self.settings
+        self.pool = await create_pool(s.database_url)
+        topics = {self.stream.topic, self.dead_letter_topic}
+        if self.projection is not None:
+            topics.update(self.projection.topics)
+        await ensure_topics(
+            s.kafka.bootstrap_servers, topics, partitions=s.kafka.partitions, replication_factor=s.kafka.replication_factor
+        )
+        self.producer = build_producer(s.kafka.bootstrap_servers, f"yishi-{s.service}-relay")
+        await self.producer.start()
+        self.relay = OutboxRelay(
+            service=s.service,
+            database_url=s.database_url,
+            producer=self.producer,
+            batch_size=s.relay_batch_size,
+            poll_seconds=s.relay_poll_seconds,
+        )
+        self._relay_task = asyncio.create_task(self.relay.run(), name=f"{s.service}-outbox-relay")
+        if self.projection is not None:
+            self.consumer = ProjectionConsumer(
+                service=s.service,
+                pool=self.pool,
+                projection=self.projection,
+                dead_letters=DeadLetterPublisher(self.producer, topic=self.dead_letter_topic, service=s.service),
+            )
+            await self.broker.start()
+        log.info("%s started", s.service)
+
+    async def stop(self) -> None:
+        if self.projection is not None:
+            await self.broker.stop()
+        if self.relay is not None and self._relay_task is not None:
+            self.relay.stop()
+            try:
+                await asyncio.wait_for(self._relay_task, timeout=self.settings.shutdown_grace_seconds)
+            except TimeoutError:
+                self._relay_task.cancel()
+        if self.producer is not None:
+            await self.producer.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        log.info("%s stopped", self.settings.service)
+
+    @property
+    def relay_alive(self) -> bool:
+        return self._relay_task is not None and not self._relay_task.done()
+
+    def create_app(self, *, title: str, routers: Iterable[APIRouter] = (), version: str = "1.0.0") -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(title=title, version=version, lifespan=lifespan)
+        app.state.runtime = self
+        install_error_handlers(app)
+
+        @app.middleware("http")
+        async def limit_body(request: Request, call_next: Any) -> Any:
+            length = request.headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+                return JSONResponse(
+                    status_code=413,
+                    content={
+                        "error": "too_large",
+                        "message_zh": f"提交的内容过大（上限 {MAX_BODY_BYTES // 1024} KB）",
+                        "message_en": f"request body over {MAX_BODY_BYTES // 1024} KB",
+                    },
+                )
+            return await call_next(request)
+
+        app.include_router(health_router(self))
+        for router in routers:
+            app.include_router(router)
+        return app

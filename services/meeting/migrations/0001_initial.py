@@ -1,0 +1,36 @@
+"""meeting: kit tables and agenda candidates.
+
+Revision ID: meeting_0001
+"""
+
+from alembic import op
+
+from services.kit.schema import DROP_KIT_TABLES_SQL, KIT_TABLES_SQL
+
+revision = "meeting_0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute(KIT_TABLES_SQL)
+    op.execute(
+        """
+        CREATE TABLE agenda_candidates (
+            topic_id          uuid PRIMARY KEY,
+            community_id      text NOT NULL,
+            council_id        uuid,
+            title             text,
+            category          text,
+            feasibility       text,
+            consultation_plan text,
+            researched_at     timestamptz
+        );
+        """
+    )
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE agenda_candidates;")
+    op.execute(DROP_KIT_TABLES_SQL)
