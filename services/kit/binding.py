@@ -17,6 +17,9 @@ from yishi_contracts import Envelope, UnknownEventType, UnsupportedEventVersion,
 
 _FORMAT = JSONFormat()
 _EXTENSIONS = ("communityid", "correlationid", "causationid", "schemaversion")
+_REQUIRED_HEADERS = tuple(
+    f"ce_{a}" for a in ("id", "source", "time", "subject", "communityid", "correlationid", "schemaversion")
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ def from_kafka(headers: Any, key: bytes | None, value: bytes | None) -> Envelope
         header_map[name] = raw if isinstance(raw, bytes) else str(raw).encode()
     if "ce_type" not in header_map or "ce_specversion" not in header_map:
         raise MalformedMessage("not_a_cloudevent", "missing ce_type or ce_specversion header")
+    # The SDK fills a missing id or time with fresh values; a Yishi event must bring its own.
+    if missing := [h for h in _REQUIRED_HEADERS if h not in header_map]:
+        raise MalformedMessage("invalid_envelope", f"missing headers: {', '.join(missing)}")
     try:
         event = ce_kafka.from_binary(
             ce_kafka.KafkaMessage(headers=header_map, key=key, value=value or b""), _FORMAT

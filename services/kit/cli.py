@@ -69,6 +69,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 projection=runtime.projection,
                 database_url=settings.database_url,
                 bootstrap_servers=settings.kafka.bootstrap_servers,
+                topic_prefix=settings.kafka.topic_prefix,
             )
         )
         print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
@@ -82,7 +83,7 @@ def cmd_topics(_: argparse.Namespace) -> int:
     from .topics import ensure_topics
 
     kafka = KafkaSettings()
-    names = [s.topic for s in STREAMS] + [dead_letter_topic(s) for s in SERVICES]
+    names = [kafka.topic(s.topic) for s in STREAMS] + [kafka.topic(dead_letter_topic(s)) for s in SERVICES]
     created = asyncio.run(
         ensure_topics(kafka.bootstrap_servers, names, partitions=kafka.partitions, replication_factor=kafka.replication_factor)
     )

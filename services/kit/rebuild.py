@@ -26,7 +26,13 @@ class RebuildReport:
 
 
 async def rebuild(
-    *, service: str, projection: Projection, database_url: str, bootstrap_servers: str, batch_size: int = 1000
+    *,
+    service: str,
+    projection: Projection,
+    database_url: str,
+    bootstrap_servers: str,
+    topic_prefix: str = "",
+    batch_size: int = 1000,
 ) -> RebuildReport:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False, client_id=f"yishi-{service}-rebuild"
@@ -38,7 +44,7 @@ async def rebuild(
         await consumer.topics()  # refresh metadata so partitions_for_topic knows every topic
         partitions = [
             TopicPartition(topic, p)
-            for topic in projection.topics
+            for topic in (f"{topic_prefix}{t}" for t in projection.topics)
             for p in sorted(consumer.partitions_for_topic(topic) or ())
         ]
         consumer.assign(partitions)

@@ -67,11 +67,12 @@ class ServiceRuntime:
             graceful_timeout=settings.shutdown_grace_seconds,
             description=description or None,
         )
+        self.topic = settings.kafka.topic(stream.topic)
         if stream.events:
             # Publishing itself goes through the outbox relay; this declaration documents the
             # topic and its messages in the AsyncAPI document generated from this code.
             self.broker.publisher(
-                stream.topic,
+                self.topic,
                 schema=Union[tuple(stream.events)],  # type: ignore[arg-type]  # noqa: UP007
                 title=f"{stream.topic}:publish",
                 description=f"Events the {stream.service} service publishes, CloudEvents binary mode, key = topic id.",
@@ -81,12 +82,12 @@ class ServiceRuntime:
 
     @property
     def dead_letter_topic(self) -> str:
-        return dead_letter_topic(self.settings.service)
+        return self.settings.kafka.topic(dead_letter_topic(self.settings.service))
 
     def _subscribe(self, projection: Projection) -> None:
         kafka = self.settings.kafka
         subscriber = self.broker.subscriber(
-            *projection.topics,
+            *(kafka.topic(t) for t in projection.topics),
             batch=True,
             group_id=self.settings.consumer_group,
             auto_offset_reset="earliest",
@@ -116,9 +117,9 @@ class ServiceRuntime:
     async def start(self) -> None:
         s = self.settings
         self.pool = await create_pool(s.database_url)
-        topics = {self.stream.topic, self.dead_letter_topic}
+        topics = {self.topic, self.dead_letter_topic}
         if self.projection is not None:
-            topics.update(self.projection.topics)
+            topics.update(s.kafka.topic(t) for t in self.projection.topics)
         await ensure_topics(
             s.kafka.bootstrap_servers, topics, partitions=s.kafka.partitions, replication_factor=s.kafka.replication_factor
         )

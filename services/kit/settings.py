@@ -10,11 +10,16 @@ class KafkaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YISHI_KAFKA_", extra="ignore")
 
     bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = ""
+    """A namespace for topics and consumer groups, e.g. ``staging.``; empty in production."""
     partitions: int = Field(default=12, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
 
 
 class ServiceSettings(BaseSettings):
@@ -33,7 +38,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def consumer_group(self) -> str:
-        return f"yishi.{self.service}"
+        return self.kafka.topic(f"yishi.{self.service}")
 
 
 DEFAULT_PORTS = {"intake": 8001, "council": 8002, "meeting": 8003, "publication": 8004}

@@ -36,14 +36,14 @@ class SubmitTopic:
 
 def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None) -> TopicSubmitted:
     """Decide a submission; return the event, or raise SubmissionRefused."""
-    if command.submitted_by is SubmitterKind.resident:
-        if command.source is not TopicSource.resident:
+    if command.submitted_by == SubmitterKind.resident:
+        if command.source != TopicSource.resident:
             raise SubmissionRefused(
                 "source_not_allowed",
                 "居民本人提交的议题来源只能是“社会征”（resident）",
                 "a resident submitting for themselves can only be the 'resident' source",
             )
-        if command.channel is not Channel.online:
+        if command.channel != Channel.online:
             raise SubmissionRefused(
                 "channel_not_allowed",
                 "居民本人只能通过线上渠道提交；其他渠道请由网格员或工作人员代录",
@@ -53,7 +53,7 @@ def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None)
         raise SubmissionRefused(
             "staff_id_required", "工作人员代录时须注明工作人员编号", "staff entries must name the staff member"
         )
-    elif command.source is TopicSource.party_government and command.channel is Channel.online:
+    elif command.source == TopicSource.party_government and command.channel == Channel.online:
         raise SubmissionRefused(
             "channel_not_allowed",
             "党政交办的议题应由工作人员按交办渠道录入，不能选“线上”",
@@ -68,6 +68,6 @@ def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None)
         source=command.source,
         channel=command.channel,
         submitted_by=command.submitted_by,
-        staff_id=command.staff_id if command.submitted_by is SubmitterKind.staff else None,
+        staff_id=command.staff_id if command.submitted_by == SubmitterKind.staff else None,
         submitted_at=now,
     )

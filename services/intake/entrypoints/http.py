@@ -74,6 +74,7 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
             receipt = await submit_topic(
                 runtime.pool,
                 command,
+                topic=runtime.topic,
                 clock=clock,
                 contact_name=contact.name if contact else None,
                 contact_phone=contact.phone if contact else None,

@@ -1,4 +1,7 @@
-"""Use case: take a topic in. The submission row, the event and its outbox row commit together."""
+"""Use case: take a topic in. The submission row, the event and its outbox row commit together.
+
+``topic`` is the Kafka topic the event goes to (the service's stream, with any deployment prefix).
+"""
 
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ async def submit_topic(
     pool: asyncpg.Pool,
     command: SubmitTopic,
     *,
+    topic: str,
     clock: Clock,
     contact_name: str | None = None,
     contact_phone: str | None = None,
@@ -35,7 +39,7 @@ async def submit_topic(
     envelope = Envelope.wrap(event, source=INTAKE.source, time=event.submitted_at)
     for _attempt in range(3):
         try:
-            return await _record(pool, event, envelope, contact_name, contact_phone, idempotency_key)
+            return await _record(pool, topic, event, envelope, contact_name, contact_phone, idempotency_key)
         except asyncpg.UniqueViolationError:
             # The same idempotency key raced in from a double tap, or (once in 2^50) a receipt
             # code collided: look again, and the retry either replays or draws a new code.
@@ -45,6 +49,7 @@ async def submit_topic(
 
 async def _record(
     pool: asyncpg.Pool,
+    topic: str,
     event: TopicSubmitted,
     envelope: Envelope[TopicSubmitted],
     contact_name: str | None,
@@ -64,7 +69,7 @@ async def _record(
             idempotency_key=idempotency_key,
         )
         await eventstore.append(
-            conn, stream_id=str(event.topic_id), expected_version=0, envelopes=[envelope], topic=INTAKE.topic
+            conn, stream_id=str(event.topic_id), expected_version=0, envelopes=[envelope], topic=topic
         )
         await apply_once(conn, progress, [envelope], service="intake")
     return Receipt(str(event.topic_id), receipt_code)
