@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .eventstore import ConcurrencyConflict
+
 
 class Refusal(Exception):
     """A domain or service-layer refusal, with its HTTP status and both languages."""
@@ -81,6 +83,17 @@ def install_error_handlers(app: FastAPI) -> None:
             content=jsonable_encoder(
                 {"error": exc.error, "message_zh": exc.message_zh, "message_en": exc.message_en, **exc.extra}
             ),
+        )
+
+    @app.exception_handler(ConcurrencyConflict)
+    async def _conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
+        return JSONResponse(
+            status_code=409,
+            content={
+                "error": "concurrent_change",
+                "message_zh": "该议题刚被他人修改，请刷新后重试",
+                "message_en": "someone else changed this topic just now; reload and try again",
+            },
         )
 
     @app.exception_handler(StarletteHTTPException)

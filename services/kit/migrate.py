@@ -17,6 +17,7 @@ def alembic_config(service: str, database_url: str) -> Config:
         raise ValueError(f"no migrations for service {service!r} (looked in {versions})")
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(versions))
     url = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     cfg.set_main_option("sqlalchemy.url", url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -100,10 +100,14 @@ class OutboxRelay:
                 await self._producer.send(row["topic"], value=row["value"], key=row["key"], headers=headers)
             )
         await asyncio.gather(*deliveries)
-        await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
+        await self._forget(conn, [r["id"] for r in rows])
         RELAY_PUBLISHED.labels(self.service).inc(len(rows))
         OUTBOX_PENDING.labels(self.service).set(await conn.fetchval("SELECT count(*) FROM outbox"))
         return len(rows)
+
+    async def _forget(self, conn: asyncpg.Connection, ids: list[int]) -> None:
+        """Delete what Kafka acknowledged. A crash just before this means those rows go out again."""
+        await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
 
 
 def build_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
