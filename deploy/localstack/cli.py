@@ -1,0 +1,126 @@
+"""`python -m deploy.localstack up|down|status|env`: the developer stack's Kafka and PostgreSQL.
+
+Environment:
+  YISHI_HOME                   state directory (default <repo>/.yishi)
+  YISHI_KAFKA_PORT             Kafka broker port (default 9092)
+  YISHI_KAFKA_CONTROLLER_PORT  Kafka KRaft controller port (default 9093)
+  YISHI_KAFKA_VERSION          Kafka version fetched from Maven Central (default 4.1.1)
+  YISHI_PG_PORT                PostgreSQL port (default 55432)
+  YISHI_PG_BIN                 directory with initdb/pg_ctl/postgres/psql (default: discovered)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from ._proc import HOST, LocalStackError
+from .kafka import LocalKafka
+from .postgres import LocalPostgres
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = ("intake", "council", "meeting", "publication")
+
+
+def _port(var: str, default: int) -> int:
+    raw = os.environ.get(var, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise LocalStackError(f"{var}={raw!r} is not a port number") from None
+
+
+def home() -> Path:
+    return Path(os.environ.get("YISHI_HOME") or REPO / ".yishi")
+
+
+def stack() -> tuple[LocalKafka, LocalPostgres]:
+    kafka = LocalKafka(
+        home() / "kafka",
+        port=_port("YISHI_KAFKA_PORT", 9092),
+        controller_port=_port("YISHI_KAFKA_CONTROLLER_PORT", 9093),
+        version=os.environ.get("YISHI_KAFKA_VERSION", "4.1.1"),
+    )
+    pg = LocalPostgres(home() / "postgres", port=_port("YISHI_PG_PORT", 55432))
+    return kafka, pg
+
+
+def env_lines(kafka: LocalKafka, pg: LocalPostgres) -> list[str]:
+    lines = [f"export YISHI_KAFKA_BOOTSTRAP_SERVERS={shlex.quote(kafka.bootstrap_servers)}"]
+    for service in SERVICES:
+        url = pg.url_for(f"yishi_{service}")
+        lines.append(f"export YISHI_{service.upper()}_DATABASE_URL={shlex.quote(url)}")
+    return lines
+
+
+def up() -> int:
+    kafka, pg = stack()
+    t0 = time.monotonic()
+    was_running = pg.is_running()
+    pg.start()
+    for service in SERVICES:
+        pg.create_database(f"yishi_{service}")
+    print(f"postgres  {'already running' if was_running else f'started in {time.monotonic() - t0:.1f}s'}"
+          f"  {pg.admin_url}  (pid {pg.pid}, data {pg.data_dir}, log {pg.log_file})")
+    t0 = time.monotonic()
+    was_running = kafka.is_running()
+    if not was_running and not (kafka.cache_dir / ".complete").exists():
+        print(f"kafka     fetching Kafka {kafka.version} jars with Maven into {kafka.libs_dir} "
+              f"(first time only, ~30 s)...", flush=True)
+    kafka.start()
+    print(f"kafka     {'already running' if was_running else f'started in {time.monotonic() - t0:.1f}s'}"
+          f"  {kafka.bootstrap_servers}  (pid {kafka.pid}, data {kafka.data_dir}, log {kafka.log_file})")
+    print("databases " + ", ".join(f"yishi_{s}" for s in SERVICES))
+    print(f"env       eval \"$(python -m deploy.localstack env)\"")
+    return 0
+
+
+def down() -> int:
+    kafka, pg = stack()
+    for name, server in (("kafka", kafka), ("postgres", pg)):
+        if server.is_running():
+            server.stop()
+            print(f"{name:9} stopped")
+        else:
+            print(f"{name:9} not running")
+    return 0
+
+
+def status() -> int:
+    kafka, pg = stack()
+    ok = True
+    for name, server, where, ready in (
+        ("kafka", kafka, kafka.bootstrap_servers, kafka.is_ready),
+        ("postgres", pg, f"{HOST}:{pg.port}", lambda: True),
+    ):
+        running = server.is_running()
+        ok = ok and running
+        state = f"running (pid {server.pid})" if running else "stopped"
+        if running and not ready():
+            state += ", not ready yet"
+        print(f"{name:9} {state:28} {where}  state {server.state_dir}")
+    return 0 if ok else 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.localstack",
+        description="Run the Yishi developer stack's Kafka and PostgreSQL as local processes.",
+        epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=("up", "down", "status", "env"),
+                        help="up: start (idempotent); down: stop; status: exit 0 if all run, else 3; "
+                             "env: print export lines")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "env":
+            print("\n".join(env_lines(*stack())))
+            return 0
+        return {"up": up, "down": down, "status": status}[args.command]()
+    except LocalStackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
