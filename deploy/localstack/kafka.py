@@ -140,7 +140,11 @@ class LocalKafka:
                 start_new_session=True,
             )
         _proc.write_pid(self.pid_file, self._proc.pid)
-        self._wait_ready(timeout)
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.kill()  # leave no half-started broker behind
+            raise
         self.last_start_seconds = time.monotonic() - t0
         return self
 

@@ -147,6 +147,7 @@ class LocalPostgres:
                                      "-w", "-t", str(int(timeout)), "-o", " ".join(opts), "start"], user),
                       f"starting PostgreSQL on port {self.port}", timeout=timeout + 10)
         except LocalStackError as exc:
+            self.kill()  # pg_ctl -w may time out with a postmaster still starting
             raise LocalStackError(f"{exc}\n{_proc.tail(self.log_file)}") from None
         _proc.wait_until(lambda: _proc.port_answers(self.port), 10, f"PostgreSQL on port {self.port}",
                          diagnose=lambda: _proc.tail(self.log_file))
