@@ -1,4 +1,7 @@
-"""`python -m deploy.localstack up|down|status|env`: the developer stack's Kafka and PostgreSQL.
+"""`python -m deploy.localstack up|down|status|env`: the whole developer stack.
+
+`up` starts Kafka and PostgreSQL, creates and migrates the four databases and starts the
+four services (`--infra-only` stops after the infrastructure); `down` stops it all.
 
 Environment:
   YISHI_HOME                   state directory (default <repo>/.yishi)
@@ -7,6 +10,7 @@ Environment:
   YISHI_KAFKA_VERSION          Kafka version fetched from Maven Central (default 4.1.1)
   YISHI_PG_PORT                PostgreSQL port (default 55432)
   YISHI_PG_BIN                 directory with initdb/pg_ctl/postgres/psql (default: discovered)
+  YISHI_<SERVICE>_HTTP_PORT    a service's port (intake 8001, council 8002, meeting 8003, publication 8004)
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from ._proc import HOST, LocalStackError
 from .kafka import LocalKafka
 from .postgres import LocalPostgres
+from .services import LocalService, migrate_all
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "council", "meeting", "publication")
@@ -49,15 +54,23 @@ def stack() -> tuple[LocalKafka, LocalPostgres]:
     return kafka, pg
 
 
-def env_lines(kafka: LocalKafka, pg: LocalPostgres) -> list[str]:
-    lines = [f"export YISHI_KAFKA_BOOTSTRAP_SERVERS={shlex.quote(kafka.bootstrap_servers)}"]
+def service_env(kafka: LocalKafka, pg: LocalPostgres) -> dict[str, str]:
+    env = {"YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers}
     for service in SERVICES:
-        url = pg.url_for(f"yishi_{service}")
-        lines.append(f"export YISHI_{service.upper()}_DATABASE_URL={shlex.quote(url)}")
-    return lines
+        env[f"YISHI_{service.upper()}_DATABASE_URL"] = pg.url_for(f"yishi_{service}")
+    return env
 
 
-def up() -> int:
+def env_lines(kafka: LocalKafka, pg: LocalPostgres) -> list[str]:
+    return [f"export {name}={shlex.quote(value)}" for name, value in service_env(kafka, pg).items()]
+
+
+def services(kafka: LocalKafka, pg: LocalPostgres) -> list[LocalService]:
+    env = {**service_env(kafka, pg), **{k: v for k, v in os.environ.items() if k.startswith("YISHI_")}}
+    return [LocalService(service, home(), env) for service in SERVICES]
+
+
+def up(infra_only: bool = False) -> int:
     kafka, pg = stack()
     t0 = time.monotonic()
     was_running = pg.is_running()
@@ -75,12 +88,24 @@ def up() -> int:
     print(f"kafka     {'already running' if was_running else f'started in {time.monotonic() - t0:.1f}s'}"
           f"  {kafka.bootstrap_servers}  (pid {kafka.pid}, data {kafka.data_dir}, log {kafka.log_file})")
     print("databases " + ", ".join(f"yishi_{s}" for s in SERVICES))
+    if not infra_only:
+        migrate_all(service_env(kafka, pg))
+        print("migrated  " + ", ".join(SERVICES))
+        for service in services(kafka, pg):
+            was_running = service.is_running()
+            service.start()
+            print(f"{service.service:11} {'already running' if was_running else 'started'}  {service.url}"
+                  f"  (docs {service.url}/docs, health {service.url}/health/ready, log {service.log_file})")
     print(f"env       eval \"$(python -m deploy.localstack env)\"")
     return 0
 
 
 def down() -> int:
     kafka, pg = stack()
+    for service in reversed(services(kafka, pg)):
+        if service.is_running():
+            service.stop()
+            print(f"{service.service:11} stopped")
     for name, server in (("kafka", kafka), ("postgres", pg)):
         if server.is_running():
             server.stop()
@@ -103,6 +128,12 @@ def status() -> int:
         if running and not ready():
             state += ", not ready yet"
         print(f"{name:9} {state:28} {where}  state {server.state_dir}")
+    for service in services(kafka, pg):
+        running = service.is_running()
+        state = f"running (pid {service.pid})" if running else "stopped"
+        if running and not service.is_ready():
+            state += ", not ready"
+        print(f"{service.service:11} {state:26} {service.url}")
     return 0 if ok else 3
 
 
@@ -112,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run the Yishi developer stack's Kafka and PostgreSQL as local processes.",
         epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--infra-only", action="store_true", help="up: only Kafka and PostgreSQL, no services")
     parser.add_argument("command", choices=("up", "down", "status", "env"),
                         help="up: start (idempotent); down: stop; status: exit 0 if all run, else 3; "
                              "env: print export lines")
@@ -120,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "env":
             print("\n".join(env_lines(*stack())))
             return 0
-        return {"up": up, "down": down, "status": status}[args.command]()
+        if args.command == "up":
+            return up(infra_only=args.infra_only)
+        return {"down": down, "status": status}[args.command]()
     except LocalStackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
