@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shlex
 import sys
 import time
@@ -54,8 +55,18 @@ def stack() -> tuple[LocalKafka, LocalPostgres]:
     return kafka, pg
 
 
+def jwt_key() -> str:
+    """The dev stack's token key: generated once, kept with its state (never used in production)."""
+    path = home() / "jwt.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def service_env(kafka: LocalKafka, pg: LocalPostgres) -> dict[str, str]:
-    env = {"YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers}
+    env = {"YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers, "YISHI_AUTH_JWT_KEY": jwt_key()}
     for service in SERVICES:
         env[f"YISHI_{service.upper()}_DATABASE_URL"] = pg.url_for(f"yishi_{service}")
     return env

@@ -5,6 +5,7 @@
     yishi rebuild SERVICE            drop the service's projection and replay it from offset 0
     yishi topics                     create every Kafka topic with the configured partitions
     yishi contracts export [--check] write (or verify) contracts/schemas and the AsyncAPI document
+    yishi token --sub ID --role R --scope CODE   mint a development token
 """
 
 import argparse
@@ -118,6 +119,17 @@ def cmd_contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    from .auth import AuthSettings, mint_token
+
+    settings = AuthSettings()
+    if not settings.jwt_key:
+        raise SystemExit("set YISHI_AUTH_JWT_KEY (the services' shared key) to mint a token")
+    print(mint_token(settings.jwt_key, sub=args.sub, roles=args.role, scope=args.scope,
+                     ttl_seconds=args.hours * 3600, issuer=settings.issuer, audience=settings.audience))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(prog="yishi", description="Yishi (议事) operations")
@@ -139,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("action", choices=["export"])
     p.add_argument("--check", action="store_true", help="fail if the committed files drift from the code")
     p.set_defaults(func=cmd_contracts)
+    p = sub.add_parser("token", help="mint a development token (needs YISHI_AUTH_JWT_KEY)")
+    p.add_argument("--sub", required=True, help="the actor's id, e.g. grid-07")
+    p.add_argument("--role", action="append", required=True, help="staff, council_member, council_chair, ...")
+    p.add_argument("--scope", required=True, help="division-code prefix: 12 digits for one community")
+    p.add_argument("--hours", type=int, default=8)
+    p.set_defaults(func=cmd_token)
     args = parser.parse_args(argv)
     return args.func(args)
 

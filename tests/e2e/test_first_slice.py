@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support.eventually import eventually
-from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.processes import ServiceProcess, service_env, token, yishi
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("intake", "council", "meeting", "publication")
@@ -57,9 +57,15 @@ async def test_submitted_topics_reach_the_council_and_receipts_show_status(syste
             response = await client.post(f"{intake.url}/topics", json=_topic(community, n))
             assert response.status_code == 201, response.text
             receipts.append(response.json())
+        staff_body = {**_topic(community, 99), "source": "party_government", "channel": "household_visit"}
+        anonymous = await client.post(f"{intake.url}/staff/topics", json=staff_body)
+        assert anonymous.status_code == 401 and anonymous.json()["message_zh"] == "此操作需要工作人员登录"
+        elsewhere = await client.post(
+            f"{intake.url}/staff/topics", json=staff_body, headers=token("grid-99", "staff", scope="330102002999")
+        )
+        assert elsewhere.status_code == 403 and elsewhere.json()["error"] == "outside_your_community"
         staff = await client.post(
-            f"{intake.url}/staff/topics",
-            json={**_topic(community, 99), "source": "party_government", "channel": "household_visit", "staff_id": "grid-07"},
+            f"{intake.url}/staff/topics", json=staff_body, headers=token("grid-07", "staff", scope=community)
         )
         assert staff.status_code == 201, staff.text
 
@@ -94,7 +100,8 @@ async def test_bad_input_gets_a_clear_bilingual_4xx(system) -> None:
 
         rule = await client.post(
             f"{intake.url}/staff/topics",
-            json={**_topic("330102002001", 1), "source": "party_government", "channel": "online", "staff_id": "s-1"},
+            json={**_topic("330102002001", 1), "source": "party_government", "channel": "online"},
+            headers=token("s-1", "staff", scope="330102002001"),
         )
         assert rule.status_code == 422 and rule.json()["error"] == "channel_not_allowed"
 

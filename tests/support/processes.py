@@ -12,6 +12,14 @@ import httpx
 from deploy.localstack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_JWT_KEY = "yishi-tests-shared-hs256-key-0123456789abcdef"
+
+
+def token(sub: str, *roles: str, scope: str) -> dict[str, str]:
+    """An Authorization header for an actor, signed with the key the test services use."""
+    from services.kit.auth import mint_token
+
+    return {"Authorization": f"Bearer {mint_token(TEST_JWT_KEY, sub=sub, roles=list(roles), scope=scope)}"}
 
 
 def service_env(infra, prefix: str, databases: dict[str, str], **extra: str) -> dict[str, str]:
@@ -22,6 +30,7 @@ def service_env(infra, prefix: str, databases: dict[str, str], **extra: str) -> 
         "YISHI_KAFKA_TOPIC_PREFIX": prefix,
         "YISHI_KAFKA_SESSION_TIMEOUT_MS": "6000",
         "YISHI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+        "YISHI_AUTH_JWT_KEY": TEST_JWT_KEY,
         **extra,
     }
     for service, url in databases.items():

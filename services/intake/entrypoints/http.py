@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
 from yishi_contracts.events.intake import Description, Place, Title
 
+from services.kit.auth import Actor, Role, require
 from services.kit.clock import Clock
 from services.kit.errors import Refusal
 
@@ -19,6 +20,7 @@ from ..service_layer.submit_topic import submit_topic
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+STAFF_ROLES = (Role.staff, Role.council_member, Role.council_chair, Role.party_government)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
 
 
@@ -42,11 +44,14 @@ class ResidentSubmission(BaseModel):
 
 
 class StaffSubmission(ResidentSubmission):
-    """Staff enter a topic collected at the station, on a visit, in the grid or by phone (代录)."""
+    """Staff enter a topic collected at the station, on a visit, in the grid or by phone (代录).
+
+    The staff member is the authenticated actor; council members propose (委员提) and the
+    party/government assign (党政交) through the same call.
+    """
 
     source: TopicSource
     channel: Channel
-    staff_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class ReceiptOut(BaseModel):
@@ -103,7 +108,12 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
         return await _submit(command, body.contact, idempotency_key)
 
     @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
-    async def submit_as_staff(body: StaffSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+    async def submit_as_staff(
+        body: StaffSubmission,
+        actor: Annotated[Actor, Depends(require(*STAFF_ROLES))],
+        idempotency_key: IdempotencyKey = None,
+    ) -> ReceiptOut:
+        actor.ensure_community(body.community_id)
         command = SubmitTopic(
             community_id=body.community_id,
             title=body.title,
@@ -112,7 +122,7 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
             source=body.source,
             channel=body.channel,
             submitted_by=SubmitterKind.staff,
-            staff_id=body.staff_id,
+            staff_id=actor.id,
         )
         return await _submit(command, body.contact, idempotency_key)
 

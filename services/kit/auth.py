@@ -1,0 +1,137 @@
+"""Who is acting: a verified bearer token (JWT) naming the actor, their roles and their scope.
+
+The scope is a prefix of the 12-digit division code: a community's staff and council hold
+their community's full code; a street office 9 digits; a county CPPCC office 6. An actor
+may act on a community whose code starts with their scope. Tokens are verified with a
+shared key (HS256, ``YISHI_AUTH_JWT_KEY``) or a JWKS endpoint (``YISHI_AUTH_JWKS_URL``),
+with PyJWT. Residents' submissions and the public board need no token.
+"""
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import Refusal
+
+
+class Role(StrEnum):
+    staff = "staff"  # 网格员/社区工作人员
+    council_member = "council_member"  # 协商议事会成员
+    council_chair = "council_chair"  # 协商议事会主席
+    party_committee = "party_committee"  # 社区党委 (confirms fixed members)
+    party_government = "party_government"  # 党委政府 (assigns topics)
+    cppcc_office = "cppcc_office"  # 县政协
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YISHI_AUTH_", extra="ignore")
+
+    jwt_key: str = ""
+    jwks_url: str = ""
+    issuer: str = "yishi"
+    audience: str = "yishi"
+    leeway_seconds: int = Field(default=30, ge=0)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    roles: frozenset[Role]
+    scope: str
+
+    def covers(self, community_id: str) -> bool:
+        return bool(self.scope) and community_id.startswith(self.scope)
+
+    def ensure_community(self, community_id: str) -> None:
+        if not self.covers(community_id):
+            raise Refusal(
+                403,
+                "outside_your_community",
+                f"您只能办理本社区（{self.scope}）的事项",
+                f"you may act only within {self.scope}, not {community_id}",
+            )
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+
+class TokenVerifier:
+    def __init__(self, settings: AuthSettings | None = None) -> None:
+        self.settings = settings or AuthSettings()
+        self._jwks = jwt.PyJWKClient(self.settings.jwks_url) if self.settings.jwks_url else None
+
+    def verify(self, token: str) -> Actor:
+        s = self.settings
+        if self._jwks is not None:
+            key, algorithms = self._jwks.get_signing_key_from_jwt(token).key, ["RS256", "ES256"]
+        elif s.jwt_key:
+            key, algorithms = s.jwt_key, ["HS256"]
+        else:
+            raise Refusal(503, "auth_not_configured", "身份认证未配置", "authentication is not configured")
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=s.audience,
+            issuer=s.issuer,
+            leeway=s.leeway_seconds,
+            options={"require": ["exp", "sub", "iss", "aud"]},
+        )
+        try:
+            roles = frozenset(Role(r) for r in claims.get("roles", []))
+        except ValueError as exc:
+            raise jwt.InvalidTokenError(f"unknown role: {exc}") from exc
+        return Actor(id=str(claims["sub"]), roles=roles, scope=str(claims.get("scope", "")))
+
+
+def mint_token(key: str, *, sub: str, roles: list[str], scope: str, ttl_seconds: int = 8 * 3600,
+               issuer: str = "yishi", audience: str = "yishi") -> str:
+    """A development/test token signed with the shared key."""
+    for role in roles:
+        Role(role)
+    now = int(time.time())
+    claims = {"sub": sub, "roles": roles, "scope": scope, "iat": now, "exp": now + ttl_seconds, "iss": issuer, "aud": audience}
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if verifier is None:
+        verifier = request.app.state.token_verifier = TokenVerifier()
+    return verifier
+
+
+def authenticated(request: Request) -> Actor:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Refusal(
+            401, "login_required", "此操作需要工作人员登录", "this needs a staff login (Authorization: Bearer <token>)"
+        )
+    try:
+        return _verifier(request).verify(token.strip())
+    except jwt.ExpiredSignatureError as exc:
+        raise Refusal(401, "token_expired", "登录已过期，请重新登录", "the token has expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Refusal(401, "invalid_token", "登录凭证无效", f"the token is not valid: {exc}") from exc
+
+
+def require(*roles: Role):
+    """A FastAPI dependency: an authenticated actor holding one of ``roles``."""
+
+    def dependency(actor: Annotated[Actor, Depends(authenticated)]) -> Actor:
+        if roles and not actor.has(*roles):
+            names = "、".join(roles)
+            raise Refusal(
+                403, "role_not_allowed", f"您的角色不能执行此操作（需要：{names}）",
+                f"your role may not do this (needs one of: {', '.join(roles)})",
+            )
+        return actor
+
+    return dependency
