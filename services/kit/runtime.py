@@ -66,6 +66,7 @@ class ServiceRuntime:
             client_id=f"yishi-{settings.service}",
             graceful_timeout=settings.shutdown_grace_seconds,
             description=description or None,
+            log_level=logging.DEBUG,  # one line per batch is for debugging; metrics count them
         )
         self.topic = settings.kafka.topic(stream.topic)
         if stream.events:

@@ -71,6 +71,21 @@ class ReceiptStatus(BaseModel):
     history: list[dict[str, Any]]
 
 
+def _command(
+    body: ResidentSubmission, source: TopicSource, channel: Channel, by: SubmitterKind, staff_id: str | None = None
+) -> SubmitTopic:
+    return SubmitTopic(
+        community_id=body.community_id,
+        title=body.title,
+        description=body.description,
+        location=body.location,
+        source=source,
+        channel=channel,
+        submitted_by=by,
+        staff_id=staff_id,
+    )
+
+
 def intake_router(runtime: Any, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["intake"])
 
@@ -96,15 +111,7 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
 
     @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
     async def submit_as_resident(body: ResidentSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
-        command = SubmitTopic(
-            community_id=body.community_id,
-            title=body.title,
-            description=body.description,
-            location=body.location,
-            source=TopicSource.resident,
-            channel=Channel.online,
-            submitted_by=SubmitterKind.resident,
-        )
+        command = _command(body, TopicSource.resident, Channel.online, SubmitterKind.resident)
         return await _submit(command, body.contact, idempotency_key)
 
     @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
@@ -114,16 +121,7 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
         idempotency_key: IdempotencyKey = None,
     ) -> ReceiptOut:
         actor.ensure_community(body.community_id)
-        command = SubmitTopic(
-            community_id=body.community_id,
-            title=body.title,
-            description=body.description,
-            location=body.location,
-            source=body.source,
-            channel=body.channel,
-            submitted_by=SubmitterKind.staff,
-            staff_id=actor.id,
-        )
+        command = _command(body, body.source, body.channel, SubmitterKind.staff, staff_id=actor.id)
         return await _submit(command, body.contact, idempotency_key)
 
     @router.get("/receipts/{code}", response_model=ReceiptStatus, summary="Look a topic up by its receipt code")
