@@ -1,0 +1,45 @@
+"""Refusals and shared rules of the publication domain (公开公示、组织落实、成果转化).
+
+A refusal names the rule it enforces with a stable error code and explains itself to a
+resident in Chinese and to an engineer in English.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
+"""Deadlines and calendar days are counted in China Standard Time (UTC+8, no daylight saving)."""
+
+
+class PublicationRefused(ValueError):
+    """A command the publication domain will not carry out."""
+
+    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.error = error
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def require_aware(now: datetime) -> datetime:
+    """Every instant handed in must carry its timezone."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise PublicationRefused("naive_time", "时间必须带时区", "a timestamp must carry a timezone")
+    return now
+
+
+def clean_text(text: str, *, field_zh: str, field_en: str, min_chars: int, max_chars: int) -> str:
+    """Trim free text and check its length, or refuse naming the field."""
+    cleaned = text.strip()
+    if len(cleaned) < min_chars:
+        raise PublicationRefused(
+            "text_too_short",
+            f"{field_zh}至少需要{min_chars}个字",
+            f"the {field_en} needs at least {min_chars} characters",
+        )
+    if len(cleaned) > max_chars:
+        raise PublicationRefused(
+            "text_too_long",
+            f"{field_zh}不能超过{max_chars}个字",
+            f"the {field_en} may have at most {max_chars} characters",
+        )
+    return cleaned

@@ -1,0 +1,43 @@
+"""Satisfaction (满意度): residents' ratings of a completed implementation and what they allow.
+
+A rule decides from the ratings of one round whether the topic may be closed (办结),
+must be done again (重新办理), or still awaits ratings.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Iterable
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"  # 满意
+    basically_satisfied = "basically_satisfied"  # 基本满意
+    dissatisfied = "dissatisfied"  # 不满意
+
+
+class Verdict(StrEnum):
+    close = "close"  # 可以办结
+    reopen = "reopen"  # 须重新办理
+    await_ratings = "await_ratings"  # 评价人数不足
+
+
+@dataclass(frozen=True)
+class ClosingRule:
+    """Configurable per community. Default: at least one rating, and "dissatisfied" at most a third."""
+
+    min_ratings: int = 1
+    max_dissatisfied_share: Fraction = Fraction(1, 3)
+
+    def __post_init__(self) -> None:
+        if self.min_ratings < 1 or not 0 <= self.max_dissatisfied_share < 1:
+            raise ValueError("min_ratings must be at least 1 and the share in [0, 1)")
+
+    def verdict(self, ratings: Iterable[Satisfaction]) -> Verdict:
+        ratings = list(ratings)
+        if len(ratings) < self.min_ratings:
+            return Verdict.await_ratings
+        dissatisfied = sum(1 for r in ratings if r == Satisfaction.dissatisfied)
+        if Fraction(dissatisfied, len(ratings)) > self.max_dissatisfied_share:
+            return Verdict.reopen
+        return Verdict.close
