@@ -156,6 +156,8 @@ class Disclosure:
 
     def apply(self, event: DisclosureEvent) -> "Disclosure":
         """The state after one more event."""
+        if event.topic_id != self.topic_id:
+            raise ValueError("an event of another topic")
         events = self.events + (event,)
         if isinstance(event, ObjectionRaised):
             return replace(self, objections=self.objections + (Objection(event.objection_id, event.text, event.raised_at),), events=events)

@@ -125,6 +125,8 @@ class Escalation:
         return state
 
     def apply(self, event: EscalationEvent) -> "Escalation":
+        if event.topic_id != self.topic_id:
+            raise ValueError("an event of another topic")
         events = self.events + (event,)
         if isinstance(event, EscalationGroundRecorded):
             return replace(self, ground=event.ground, events=events)

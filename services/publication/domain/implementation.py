@@ -135,6 +135,8 @@ class Implementation:
         return state
 
     def apply(self, event: ImplementationEvent) -> "Implementation":
+        if event.topic_id != self.topic_id:
+            raise ValueError("an event of another topic")
         s = replace(self, events=self.events + (event,))
         if isinstance(event, ProgressReported):
             return s._with_task(event.task_id, lambda t: replace(t, percent=event.percent, reports=t.reports + 1))

@@ -1,5 +1,6 @@
 """Results conversion (成果转化): what may go to the county CPPCC, as what, and only once."""
 
+from dataclasses import replace
 from datetime import timedelta
 from uuid import uuid4
 
@@ -19,7 +20,7 @@ from services.publication.domain import (
 )
 
 from ..factories import COMMUNITY, NOW, adopted, screened
-from .helpers import assert_explained
+from .helpers import assert_explained, disclosure, implementation
 
 SUMMARY = "中山街接送学生高峰期拥堵，涉及交警与教育部门，社区无权调整道路与上下学时间。"
 
@@ -117,3 +118,17 @@ def test_replay_equals_applying_one_by_one() -> None:
     escalation = with_ground(grounds)
     escalation = escalation.apply(escalation.escalate("cppcc_proposal", SUMMARY, escalated_by="chair-1", now=NOW))
     assert Escalation.replay(grounds.topic_id, COMMUNITY, escalation.events) == escalation
+
+
+def test_events_of_another_topic_are_not_folded_in() -> None:
+    other = uuid4()
+    d = disclosure()
+    impl = implementation()
+    escalation = Escalation(uuid4(), COMMUNITY)
+    for state, event in [
+        (d, replace(d.object("驿站选址离居民楼太近", now=d.published_at), topic_id=other)),
+        (impl, replace(impl.complete_task(impl.tasks[0].spec.task_id, now=NOW)[0], topic_id=other)),
+        (escalation, ground_from_screening(rejected(ExclusionReason.beyond_authority, topic_id=other))),
+    ]:
+        with pytest.raises(ValueError):
+            state.apply(event)
