@@ -1,0 +1,1 @@
+"""Unit tests of the meeting domain (组织协商)."""
