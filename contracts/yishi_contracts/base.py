@@ -28,7 +28,8 @@ class Event(BaseModel):
 
     Subclasses set ``type_name`` (a stable name, never a Python import path) and
     ``version``; a breaking change to the data makes a new version, an added optional
-    field does not. Readers ignore fields they do not know (tolerant reader).
+    field does not. Readers ignore fields they do not know (tolerant reader). The
+    ``subject`` is the stream the event belongs to and its Kafka key.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -36,10 +37,22 @@ class Event(BaseModel):
     type_name: ClassVar[str]
     version: ClassVar[int] = 1
 
-    topic_id: UUID
     community_id: CommunityId
 
     @classmethod
     def cloudevent_type(cls) -> str:
         """The CloudEvents ``type`` attribute: name and major version, e.g. ``yishi.TopicSubmitted.v1``."""
         return f"{cls.type_name}.v{cls.version}"
+
+    def subject(self) -> str:
+        """The stream this event belongs to; TopicEvent and every other concrete event define it."""
+        raise TypeError(f"{type(self).__name__} does not name its stream")
+
+
+class TopicEvent(Event):
+    """An event about one consultation topic (议题): its stream and key is the topic id."""
+
+    topic_id: UUID
+
+    def subject(self) -> str:
+        return str(self.topic_id)

@@ -88,6 +88,38 @@ class DecisionMethod(StrEnum):
     vote = "vote"  # 表决
 
 
+class MemberCategory(StrEnum):
+    """The fixed members' categories of a 1+7+X council (固定成员)."""
+
+    cppcc_member = "cppcc_member"  # 政协委员
+    two_committees = "two_committees"  # 社区"两委"
+    owners_committee = "owners_committee"  # 业主委员会
+    resident_representative = "resident_representative"  # 群众代表
+    health_station = "health_station"  # 社区卫生站
+
+
+class Satisfaction(StrEnum):
+    """Residents' rating of an implementation (满意度)."""
+
+    satisfied = "satisfied"  # 满意
+    basically_satisfied = "basically_satisfied"  # 基本满意
+    dissatisfied = "dissatisfied"  # 不满意
+
+
+class EscalationKind(StrEnum):
+    """How a matter goes up to the county CPPCC (成果转化)."""
+
+    cppcc_proposal = "cppcc_proposal"  # 政协提案
+    social_conditions_report = "social_conditions_report"  # 社情民意信息
+
+
+class EscalationGround(StrEnum):
+    """Why a matter is escalated."""
+
+    beyond_authority = "beyond_authority"  # 超出职能权限
+    needs_higher_level = "needs_higher_level"  # 需上级解决
+
+
 LABELS_ZH: dict[StrEnum, str] = {
     TopicSource.party_government: "党政交",
     TopicSource.council_member: "委员提",
@@ -116,6 +148,18 @@ LABELS_ZH: dict[StrEnum, str] = {
     Referral.cppcc_proposal: "政协提案",
     Referral.hotline_12345: "12345热线",
     Referral.court: "司法途径",
+    MemberCategory.cppcc_member: "政协委员",
+    MemberCategory.two_committees: "社区两委",
+    MemberCategory.owners_committee: "业主委员会",
+    MemberCategory.resident_representative: "群众代表",
+    MemberCategory.health_station: "社区卫生站",
+    Satisfaction.satisfied: "满意",
+    Satisfaction.basically_satisfied: "基本满意",
+    Satisfaction.dissatisfied: "不满意",
+    EscalationKind.cppcc_proposal: "政协提案",
+    EscalationKind.social_conditions_report: "社情民意信息",
+    EscalationGround.beyond_authority: "超出职能权限",
+    EscalationGround.needs_higher_level: "需上级解决",
 }
 
 

@@ -26,7 +26,7 @@ class Envelope(BaseModel, Generic[E]):
     specversion: Literal["1.0"] = "1.0"
     time: AwareDatetime
     subject: str
-    """The consultation topic's id: the stream this event belongs to."""
+    """The stream this event belongs to: the consultation topic's id (or the council's, the meeting's)."""
     datacontenttype: Literal["application/json"] = "application/json"
     communityid: CommunityId
     correlationid: UUID
@@ -54,7 +54,7 @@ class Envelope(BaseModel, Generic[E]):
             source=source,
             type=event.cloudevent_type(),
             time=time or datetime.now(UTC),
-            subject=str(event.topic_id),
+            subject=event.subject(),
             communityid=event.community_id,
             correlationid=correlation_id or event_id,
             causationid=causation_id,

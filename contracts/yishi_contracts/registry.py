@@ -8,9 +8,19 @@ a type that is not listed is unknown, a known name with another version is unsup
 from dataclasses import dataclass
 
 from .base import Event
-from .events.council import ResearchCompleted, TopicScreened
-from .events.intake import TopicSubmitted
-from .events.meeting import ResolutionAdopted
+from .events.council import CouncilCompositionChanged, ResearchCompleted, ResearchReopened, TopicScreened
+from .events.intake import TopicResubmitted, TopicSubmitted
+from .events.meeting import MeetingScheduled, ResolutionAdopted, TopicDeferred, TopicDropped
+from .events.publication import (
+    DisclosureStarted,
+    ImplementationCompleted,
+    ImplementationReopened,
+    ImplementationStarted,
+    MatterEscalated,
+    SatisfactionRated,
+    TopicClosed,
+    TopicReturnedToCouncil,
+)
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,25 @@ class Stream:
         return f"/yishi/{self.service}"
 
 
-INTAKE = Stream("intake", "yishi.intake.v1", (TopicSubmitted,))
-COUNCIL = Stream("council", "yishi.council.v1", (TopicScreened, ResearchCompleted))
-MEETING = Stream("meeting", "yishi.meeting.v1", (ResolutionAdopted,))
-PUBLICATION = Stream("publication", "yishi.publication.v1", ())
+INTAKE = Stream("intake", "yishi.intake.v1", (TopicSubmitted, TopicResubmitted))
+COUNCIL = Stream(
+    "council", "yishi.council.v1", (CouncilCompositionChanged, TopicScreened, ResearchCompleted, ResearchReopened)
+)
+MEETING = Stream("meeting", "yishi.meeting.v1", (MeetingScheduled, ResolutionAdopted, TopicDeferred, TopicDropped))
+PUBLICATION = Stream(
+    "publication",
+    "yishi.publication.v1",
+    (
+        DisclosureStarted,
+        TopicReturnedToCouncil,
+        ImplementationStarted,
+        ImplementationCompleted,
+        SatisfactionRated,
+        TopicClosed,
+        ImplementationReopened,
+        MatterEscalated,
+    ),
+)
 
 STREAMS: tuple[Stream, ...] = (INTAKE, COUNCIL, MEETING, PUBLICATION)
 

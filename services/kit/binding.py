@@ -100,7 +100,7 @@ def from_kafka(headers: Any, key: bytes | None, value: bytes | None) -> Envelope
         envelope = Envelope[model].model_validate({**fields, "data": payload})  # type: ignore[valid-type]
     except ValidationError as exc:
         raise MalformedMessage("invalid_envelope", _short(exc)) from exc
-    if envelope.subject != str(payload.topic_id) or envelope.communityid != payload.community_id:
+    if envelope.subject != payload.subject() or envelope.communityid != payload.community_id:
         raise MalformedMessage("invalid_envelope", "subject/communityid disagree with the data")
     return envelope
 

@@ -5,7 +5,9 @@ state change, the stored events and what will be published commit together or no
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from yishi_contracts import Envelope
@@ -25,6 +27,36 @@ class ConcurrencyConflict(Exception):
 
 
 @dataclass(frozen=True)
+class PrivateEvent:
+    """A domain event a service keeps in its store but does not publish (an internal step)."""
+
+    id: UUID
+    type: str
+    time: datetime
+    subject: str
+    community_id: str
+    correlation_id: UUID
+    causation_id: UUID | None
+    data: dict[str, Any]
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "time": self.time.isoformat(),
+            "subject": self.subject,
+            "communityid": self.community_id,
+            "correlationid": str(self.correlation_id),
+            "causationid": str(self.causation_id) if self.causation_id else None,
+            "private": True,
+            "data": self.data,
+        }
+
+
+Record = Envelope[Any] | PrivateEvent
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     stream_id: str
     version: int
@@ -36,32 +68,27 @@ async def append(
     *,
     stream_id: str,
     expected_version: int,
-    envelopes: list[Envelope[Any]],
+    envelopes: list[Record],
     topic: str,
 ) -> int:
     """Append after ``expected_version`` (0 for a new stream); return the new version.
 
-    Must run inside a transaction. Raises ConcurrencyConflict when the stream moved.
+    Public envelopes also go to the outbox; private events are only stored. Must run
+    inside a transaction. Raises ConcurrencyConflict when the stream moved.
     """
     if not conn.is_in_transaction():
         raise RuntimeError("append() must run inside the caller's transaction")
     version = expected_version
     records = []
-    for envelope in envelopes:
+    for record in envelopes:
         version += 1
-        records.append(
-            (
-                stream_id,
-                version,
-                envelope.id,
-                envelope.type,
-                envelope.communityid,
-                envelope.correlationid,
-                envelope.causationid,
-                envelope.time,
-                envelope.model_dump(mode="json"),
-            )
-        )
+        if isinstance(record, PrivateEvent):
+            row = (record.id, record.type, record.community_id, record.correlation_id, record.causation_id,
+                   record.time, record.document())
+        else:
+            row = (record.id, record.type, record.communityid, record.correlationid, record.causationid,
+                   record.time, record.model_dump(mode="json"))
+        records.append((stream_id, version, *row))
     try:
         async with conn.transaction():  # a savepoint: a conflict leaves the caller's transaction usable
             await conn.executemany(
@@ -76,7 +103,9 @@ async def append(
         if exc.constraint_name == "event_store_stream_version":
             raise ConcurrencyConflict(stream_id, expected_version) from exc
         raise
-    await enqueue(conn, topic, envelopes)
+    public = [r for r in envelopes if not isinstance(r, PrivateEvent)]
+    if public:
+        await enqueue(conn, topic, public)
     return version
 
 

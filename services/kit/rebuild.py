@@ -48,7 +48,7 @@ async def rebuild(
                         envelopes.append(from_kafka(record.headers, record.key, record.value))
                     except MalformedMessage:
                         skipped += 1
-                applied += await apply_once(conn, projection, envelopes, service=service)
+                applied += await apply_once(conn, projection, envelopes, service=service, reactions=False)
     finally:
         await conn.close()
     log.info("rebuilt %s.%s: %d read, %d applied, %d skipped", service, projection.name, read, applied, skipped)

@@ -9,9 +9,10 @@ commits, the relay finishes its batch, the producer flushes.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, Union
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -21,16 +22,19 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.params import NoCast
-from yishi_contracts import Stream, dead_letter_topic
+from yishi_contracts import Envelope, Stream, dead_letter_topic
 
+from . import eventstore
+from .clock import Clock, clock_from_env
 from .consumer import ProjectionConsumer
 from .db import TRANSIENT_DB_ERRORS, create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router
-from .projection import Projection
+from .projection import Projection, apply_once
 from .relay import OutboxRelay, build_producer
 from .settings import ServiceSettings
+from .streams import EventCodec, EventStream, Loaded
 from .topics import ensure_topics
 
 log = logging.getLogger(__name__)
@@ -50,12 +54,16 @@ class ServiceRuntime:
         settings: ServiceSettings,
         *,
         stream: Stream,
-        projection: Projection | None = None,
+        projection: Projection | Callable[["ServiceRuntime"], Projection] | None = None,
+        codec: EventCodec | None = None,
+        clock: Clock | None = None,
         description: str = "",
     ) -> None:
         self.settings = settings
         self.stream = stream
-        self.projection = projection
+        self.clock = clock or clock_from_env()
+        self._periodic: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        self._periodic_tasks: list[asyncio.Task[None]] = []
         self.pool: asyncpg.Pool | None = None
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
@@ -69,6 +77,9 @@ class ServiceRuntime:
             log_level=logging.DEBUG,  # one line per batch is for debugging; metrics count them
         )
         self.topic = settings.kafka.topic(stream.topic)
+        self.events = EventStream(codec=codec or EventCodec(settings.service, ()), source=stream.source, topic=self.topic)
+        # A projection may need the runtime (a handler that records events of its own).
+        self.projection = projection(self) if callable(projection) else projection
         if stream.events:
             # Publishing itself goes through the outbox relay; this declaration documents the
             # topic and its messages in the AsyncAPI document generated from this code.
@@ -78,8 +89,8 @@ class ServiceRuntime:
                 title=f"{stream.topic}:publish",
                 description=f"Events the {stream.service} service publishes, CloudEvents binary mode, key = topic id.",
             )
-        if projection is not None:
-            self._subscribe(projection)
+        if self.projection is not None:
+            self._subscribe(self.projection)
 
     @property
     def dead_letter_topic(self) -> str:
@@ -142,9 +153,13 @@ class ServiceRuntime:
                 dead_letters=DeadLetterPublisher(self.producer, topic=self.dead_letter_topic, service=s.service),
             )
             await self.broker.start()
+        self._periodic_tasks = [asyncio.create_task(self._repeat(name, duty), name=name) for name, duty in self._periodic]
         log.info("%s started", s.service)
 
     async def stop(self) -> None:
+        for task in self._periodic_tasks:
+            task.cancel()
+        await asyncio.gather(*self._periodic_tasks, return_exceptions=True)
         if self.projection is not None:
             await self.broker.stop()
         if self.relay is not None and self._relay_task is not None:
@@ -158,6 +173,44 @@ class ServiceRuntime:
         if self.pool is not None:
             await self.pool.close()
         log.info("%s stopped", self.settings.service)
+
+    def every_tick(self, duty: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """Register a periodic duty, run every ``tick_seconds`` while the service runs."""
+        self._periodic.append((f"{self.settings.service}-{duty.__name__}", duty))
+        return duty
+
+    async def _repeat(self, name: str, duty: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(self.settings.tick_seconds)
+            try:
+                await duty()
+            except Exception:  # noqa: BLE001 — a failed round is logged and tried again next tick
+                log.exception("periodic duty %s failed", name)
+
+    async def load(self, conn: asyncpg.Connection, stream_id: str) -> Loaded:
+        return await self.events.load(conn, stream_id)
+
+    async def record(
+        self,
+        conn: asyncpg.Connection,
+        *,
+        stream_id: str,
+        expected_version: int,
+        events: Iterable[object],
+        community_id: str,
+        cause: Envelope[Any] | None = None,
+        correlation_id: UUID | None = None,
+    ) -> list[Envelope[Any]]:
+        """Append an aggregate's new events, in the caller's transaction: stored, public ones in
+        the outbox, and applied at once to this service's own projection. Returns the envelopes."""
+        records = self.events.records(
+            stream_id, events, community_id=community_id, now=self.clock.now(), cause=cause, correlation_id=correlation_id
+        )
+        await eventstore.append(conn, stream_id=stream_id, expected_version=expected_version, envelopes=records, topic=self.topic)
+        public = [r for r in records if isinstance(r, Envelope)]
+        if self.projection is not None and public:
+            await apply_once(conn, self.projection, public, service=self.settings.service)
+        return public
 
     @property
     def relay_alive(self) -> bool:

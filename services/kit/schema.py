@@ -54,3 +54,13 @@ DROP TABLE IF EXISTS outbox;
 DROP FUNCTION IF EXISTS outbox_notify();
 DROP TABLE IF EXISTS event_store;
 """
+
+
+# Added by each service's second migration: what reactions have acted on (never rebuilt).
+REACTIONS_SQL = """
+CREATE TABLE processed_reactions (
+    event_id      uuid        PRIMARY KEY,
+    event_type    text        NOT NULL,
+    processed_at  timestamptz NOT NULL DEFAULT now()
+);
+"""

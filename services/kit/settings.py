@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     relay_poll_seconds: float = Field(default=2.0, gt=0)
     relay_batch_size: int = Field(default=500, ge=1)
     shutdown_grace_seconds: float = Field(default=15.0, gt=0)
+    tick_seconds: float = Field(default=30.0, gt=0)
+    """How often periodic duties run (e.g. ending disclosure periods that have passed)."""
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
 
     @property

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ..base import AwareDatetime, Event, Text
-from ..codes import Category, ExclusionReason, Feasibility, InviteeKind, Referral
+from ..base import AwareDatetime, Event, Text, TopicEvent
+from ..codes import Category, ExclusionReason, Feasibility, InviteeKind, MemberCategory, Referral
 
 Explanation = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
 
@@ -51,7 +51,7 @@ class Returned(_Decision):
 ScreeningDecision = Annotated[Accepted | Rejected | Merged | Returned, Field(discriminator="outcome")]
 
 
-class TopicScreened(Event):
+class TopicScreened(TopicEvent):
     """The council screened a topic (确定议题) — step 2."""
 
     type_name = "yishi.TopicScreened"
@@ -92,7 +92,7 @@ class Invitee(BaseModel):
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 
 
-class ResearchCompleted(Event):
+class ResearchCompleted(TopicEvent):
     """The pre-meeting research is done (议前调研) — step 3. "不调研不协商": no meeting without it."""
 
     type_name = "yishi.ResearchCompleted"
@@ -109,3 +109,46 @@ class ResearchCompleted(Event):
     invitees: list[Invitee] = Field(default_factory=list)
     completed_at: AwareDatetime
 
+
+
+class CouncilMember(BaseModel):
+    """A confirmed fixed member (经党委确认的固定成员) as the public sees them."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    member_id: Text
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    category: MemberCategory
+    term_start: date
+    term_end: date
+
+
+class CouncilCompositionChanged(Event):
+    """The council's chair or confirmed fixed members changed (1+7+X): the whole roster, as now.
+
+    Its stream and key is the council id. A snapshot, so a subscriber keeps only the latest.
+    """
+
+    type_name = "yishi.CouncilCompositionChanged"
+    version = 1
+
+    council_id: UUID
+    chair_id: str | None = None
+    chair_name: str | None = None
+    fixed_members: list[CouncilMember] = Field(default_factory=list)
+    changed_at: AwareDatetime
+
+    def subject(self) -> str:
+        return str(self.council_id)
+
+
+class ResearchReopened(TopicEvent):
+    """Research starts again: the meeting deferred the topic, or an objection was upheld."""
+
+    type_name = "yishi.ResearchReopened"
+    version = 1
+
+    council_id: UUID
+    cause: Literal["deferred_by_meeting", "objection_upheld"]
+    reason: Explanation
+    reopened_at: AwareDatetime

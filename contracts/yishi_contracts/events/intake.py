@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from ..base import AwareDatetime, Event
+from ..base import AwareDatetime, TopicEvent
 from ..codes import Channel, SubmitterKind, TopicSource
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=80)]
@@ -12,7 +12,7 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
-class TopicSubmitted(Event):
+class TopicSubmitted(TopicEvent):
     """A consultation topic (议题) was collected — step 1 of the six-step procedure.
 
     Carries no personal data: the submitter's name and phone stay inside intake.
@@ -31,3 +31,13 @@ class TopicSubmitted(Event):
     """The staff account that entered it on a resident's behalf; None when the resident did."""
     submitted_at: AwareDatetime
 
+
+
+class TopicResubmitted(TopicEvent):
+    """The submitter supplied the details the council asked for (补充材料); back to screening."""
+
+    type_name = "yishi.TopicResubmitted"
+    version = 1
+
+    details: Description
+    resubmitted_at: AwareDatetime

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, StringConstraints, model_validator
 
-from ..base import AwareDatetime, Event
+from ..base import AwareDatetime, Event, TopicEvent
 from ..codes import DecisionMethod
 
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
@@ -49,7 +49,7 @@ class Attendance(BaseModel):
         return self
 
 
-class ResolutionAdopted(Event):
+class ResolutionAdopted(TopicEvent):
     """The meeting adopted a resolution on a topic (形成协商意见) — end of step 4."""
 
     type_name = "yishi.ResolutionAdopted"
@@ -74,3 +74,41 @@ class ResolutionAdopted(Event):
             raise ValueError("a consensus has no tally (协商一致无需计票)")
         return self
 
+
+
+class MeetingScheduled(Event):
+    """The chair convened a meeting (召开协商议事会议): when, where, which topics. Keyed by meeting."""
+
+    type_name = "yishi.MeetingScheduled"
+    version = 1
+
+    meeting_id: UUID
+    council_id: UUID
+    scheduled_for: AwareDatetime
+    place: ShortText
+    topic_ids: list[UUID] = Field(min_length=1)
+
+    def subject(self) -> str:
+        return str(self.meeting_id)
+
+
+class TopicDeferred(TopicEvent):
+    """The meeting sent the topic back to research (暂缓，退回调研)."""
+
+    type_name = "yishi.TopicDeferred"
+    version = 1
+
+    meeting_id: UUID
+    reason: LongText
+    deferred_at: AwareDatetime
+
+
+class TopicDropped(TopicEvent):
+    """The meeting dropped the topic (不再协商)."""
+
+    type_name = "yishi.TopicDropped"
+    version = 1
+
+    meeting_id: UUID
+    reason: LongText
+    dropped_at: AwareDatetime
