@@ -9,9 +9,10 @@ the stream's version is ``Research.version``. Completing produces the public
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
-from yishi_contracts import Feasibility, Invitee, ResearchCompleted, SiteVisit
+from yishi_contracts import Feasibility, Invitee, ResearchCompleted, ResearchReopened, SiteVisit
 
 from .council import Council
 from .refusal import CouncilRefused, local_date
@@ -58,7 +59,11 @@ class PlanDrafted:
     at: datetime
 
 
-ResearchEvent = ResearchOpened | ResearchersAssigned | SiteVisitRecorded | FindingsRecorded | PlanDrafted | ResearchCompleted
+ResearchEvent = (
+    ResearchOpened | ResearchersAssigned | SiteVisitRecorded | FindingsRecorded | PlanDrafted | ResearchCompleted
+    | ResearchReopened
+)
+ReopenCause = Literal["deferred_by_meeting", "objection_upheld"]
 
 
 def open_research(council: Council, topic: TopicRef, *, now: datetime) -> ResearchOpened:
@@ -111,6 +116,8 @@ class Research:
             changes.update(plan=event.plan, invitees=event.invitees)
         elif isinstance(event, ResearchCompleted):
             changes["completed"] = True
+        elif isinstance(event, ResearchReopened):
+            changes["completed"] = False
         return replace(self, version=self.version + 1, **changes)
 
     # -- commands ---------------------------------------------------------------------
@@ -187,6 +194,22 @@ class Research:
             consultation_plan=self.plan,
             invitees=list(self.invitees),
             completed_at=now,
+        )
+
+    def reopen(self, cause: ReopenCause, reason: str, *, now: datetime) -> ResearchReopened:
+        """Research starts again (a meeting deferred the topic, or an objection was upheld);
+        what was gathered stays and can be added to or replaced before completing again."""
+        if not self.completed:
+            raise CouncilRefused("research_open", "议前调研尚在进行中，无需重新开启", "the research is still open")
+        text = reason.strip()[:MAX_TEXT]
+        _check_text(text, "重新调研原因", "the reason to reopen")
+        return ResearchReopened(
+            topic_id=self.topic_id,
+            community_id=self.community_id,
+            council_id=self.council_id,
+            cause=cause,
+            reason=text,
+            reopened_at=now,
         )
 
     def _still_open(self) -> None:

@@ -113,3 +113,18 @@ def test_visit_and_text_refusals() -> None:
     refused("text_length", lambda: research.record_findings("太短", Feasibility.feasible, now=NOW))
     refused("text_length", lambda: research.record_findings("长" * 2001, Feasibility.feasible, now=NOW))
     refused("text_length", lambda: research.draft_plan("  方案  ", [], now=NOW))
+
+
+def test_completed_research_can_be_reopened_and_completed_again() -> None:
+    research, _ = researched()
+    refused("research_open", lambda: research.reopen("deferred_by_meeting", "会议认为需补充调研", now=NOW))
+    done = step(research, research.complete(now=NOW))
+    reopened = done.reopen("deferred_by_meeting", "会议认为需补充交通流量数据", now=NOW)
+    assert reopened.cause == "deferred_by_meeting" and reopened.council_id == COUNCIL.council_id
+    assert reopened.topic_id == research.topic_id and reopened.reopened_at == NOW
+    again = step(done, reopened)
+    assert not again.completed and again.researchers == done.researchers
+    again = step(again, again.record_visit(TODAY, "中山街小学门口", "补充统计早高峰车流", now=NOW))
+    assert len(again.site_visits) == 2
+    assert again.complete(now=NOW).site_visits[-1].notes == "补充统计早高峰车流"
+    refused("text_length", lambda: done.reopen("objection_upheld", "短", now=NOW))
