@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from yishi_contracts import INTAKE
 
-from services.kit.clock import Clock, SystemClock
+from services.kit.clock import Clock
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
 
@@ -11,18 +11,16 @@ from .entrypoints.http import intake_router
 from .projection import progress
 
 
-def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
     return ServiceRuntime(
         settings,
         stream=INTAKE,
         projection=progress,
+        clock=clock,
         description="Intake: topics from every channel, receipt codes, private contact data.",
     )
 
 
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    runtime = build_runtime(settings or load_settings("intake"))
-    return runtime.create_app(
-        title="Yishi intake 议题收集",
-        routers=[intake_router(runtime, clock or SystemClock())],
-    )
+    runtime = build_runtime(settings or load_settings("intake"), clock)
+    return runtime.create_app(title="Yishi intake 议题收集", routers=[intake_router(runtime)])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from yishi_contracts import Channel, SubmitterKind, TopicSource, TopicSubmitted
+from yishi_contracts import Channel, SubmitterKind, TopicResubmitted, TopicSource, TopicSubmitted
 
 
 class SubmissionRefused(ValueError):
@@ -71,3 +71,16 @@ def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None)
         staff_id=command.staff_id if command.submitted_by == SubmitterKind.staff else None,
         submitted_at=now,
     )
+
+
+def resubmit(
+    *, topic_id: UUID, community_id: str, status: str, details: str, now: datetime
+) -> TopicResubmitted:
+    """The submitter supplies the details the council asked for (补充材料)."""
+    if status != "returned":
+        raise SubmissionRefused(
+            "not_returned",
+            "只有被退回补充材料的议题才能补充材料",
+            "details can be added only to a topic that was returned for details",
+        )
+    return TopicResubmitted(topic_id=topic_id, community_id=community_id, details=details, resubmitted_at=now)

@@ -10,12 +10,12 @@ from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
 from yishi_contracts.events.intake import Description, Place, Title
 
 from services.kit.auth import Actor, Role, require
-from services.kit.clock import Clock
 from services.kit.errors import Refusal
 
 from ..adapters import submissions
 from ..domain.receipt import normalise_receipt_code
 from ..domain.submission import SubmissionRefused, SubmitTopic
+from ..service_layer.resubmit_topic import resubmit_topic
 from ..service_layer.submit_topic import submit_topic
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
@@ -54,6 +54,13 @@ class StaffSubmission(ResidentSubmission):
     channel: Channel
 
 
+class Details(BaseModel):
+    """The details the council asked for (补充材料)."""
+
+    model_config = ConfigDict(extra="forbid")
+    details: Description
+
+
 class ReceiptOut(BaseModel):
     topic_id: UUID
     receipt_code: str
@@ -71,6 +78,18 @@ class ReceiptStatus(BaseModel):
     history: list[dict[str, Any]]
 
 
+def _receipt(code: str) -> str:
+    normalised = normalise_receipt_code(code)
+    if normalised is None:
+        raise Refusal(
+            400,
+            "invalid_receipt_code",
+            "回执码格式不正确：应为10位字母数字，如 7K3MQ-9XD4P",
+            "a receipt code has 10 letters and digits, like 7K3MQ-9XD4P",
+        )
+    return normalised
+
+
 def _command(
     body: ResidentSubmission, source: TopicSource, channel: Channel, by: SubmitterKind, staff_id: str | None = None
 ) -> SubmitTopic:
@@ -86,7 +105,7 @@ def _command(
     )
 
 
-def intake_router(runtime: Any, clock: Clock) -> APIRouter:
+def intake_router(runtime: Any) -> APIRouter:
     router = APIRouter(tags=["intake"])
 
     async def _submit(command: SubmitTopic, contact: Contact | None, key: str | None) -> ReceiptOut:
@@ -95,7 +114,7 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
                 runtime.pool,
                 command,
                 topic=runtime.topic,
-                clock=clock,
+                clock=runtime.clock,
                 contact_name=contact.name if contact else None,
                 contact_phone=contact.phone if contact else None,
                 idempotency_key=key,
@@ -124,16 +143,18 @@ def intake_router(runtime: Any, clock: Clock) -> APIRouter:
         command = _command(body, body.source, body.channel, SubmitterKind.staff, staff_id=actor.id)
         return await _submit(command, body.contact, idempotency_key)
 
+    @router.post(
+        "/receipts/{code}/details",
+        status_code=202,
+        summary="The submitter adds the details the council asked for (补充材料)",
+    )
+    async def add_details(code: Annotated[str, StringConstraints(max_length=32)], body: Details) -> dict[str, str]:
+        await resubmit_topic(runtime, _receipt(code), body.details)
+        return {"status": "resubmitted", "message_zh": "已补充材料，议题将重新提交协商议事会确定", "message_en": "details added; the council will screen the topic again"}
+
     @router.get("/receipts/{code}", response_model=ReceiptStatus, summary="Look a topic up by its receipt code")
     async def lookup(code: Annotated[str, StringConstraints(max_length=32)], request: Request) -> ReceiptStatus:
-        normalised = normalise_receipt_code(code)
-        if normalised is None:
-            raise Refusal(
-                400,
-                "invalid_receipt_code",
-                "回执码格式不正确：应为10位字母数字，如 7K3MQ-9XD4P",
-                "a receipt code has 10 letters and digits, like 7K3MQ-9XD4P",
-            )
+        normalised = _receipt(code)
         async with runtime.pool.acquire() as conn:
             view = await submissions.receipt_view(conn, normalised)
         if view is None:
