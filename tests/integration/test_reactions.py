@@ -1,0 +1,101 @@
+"""Reactions act once per event, never again on redelivery or rebuild; runtime.record stores
+private and public events, publishes the public ones and applies them at once."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+from yishi_contracts import COUNCIL, INTAKE, Accepted, Envelope, TopicScreened, TopicSubmitted
+
+from services.kit.binding import from_kafka, to_kafka
+from services.kit.db import connect
+from services.kit.projection import Projection
+from services.kit.rebuild import rebuild
+from services.kit.runtime import ServiceRuntime
+from services.kit.streams import EventCodec
+from tests.support.eventually import eventually
+from tests.support.kafka_reading import read_all
+from tests.unit.factories import submitted
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A private step: the council noted a submission."""
+
+    topic_id: UUID
+    title: str
+
+
+def build(runtime: ServiceRuntime) -> Projection:
+    view = Projection("noted", tables=["seen"], topics=[INTAKE.topic, COUNCIL.topic])
+
+    @view.on(TopicSubmitted)
+    async def _seen(conn: asyncpg.Connection, envelope) -> None:
+        await conn.execute("INSERT INTO seen VALUES ($1, 'submitted') ON CONFLICT DO NOTHING", envelope.data.topic_id)
+
+    @view.on(TopicScreened)
+    async def _screened(conn: asyncpg.Connection, envelope) -> None:
+        await conn.execute("UPDATE seen SET state = 'screened' WHERE topic_id = $1", envelope.data.topic_id)
+
+    @view.reacts_to(TopicSubmitted)
+    async def _accept(conn: asyncpg.Connection, envelope) -> None:
+        e = envelope.data
+        stream = f"topic:{e.topic_id}"
+        loaded = await runtime.load(conn, stream)
+        decision = TopicScreened(
+            topic_id=e.topic_id, community_id=e.community_id, council_id=e.topic_id,
+            decision=Accepted(category="environment"), screened_by="auto", screened_at=runtime.clock.now(),
+        )
+        await runtime.record(
+            conn, stream_id=stream, expected_version=loaded.version,
+            events=[Noted(e.topic_id, e.title), decision], community_id=e.community_id, cause=envelope,
+        )
+
+    return view
+
+
+async def test_reaction_acts_once_and_rebuild_does_not_repeat_it(infra, make_database, settings_for) -> None:
+    url = make_database("council")
+    conn = await connect(url)
+    await conn.execute("CREATE TABLE seen (topic_id uuid PRIMARY KEY, state text NOT NULL)")
+    runtime = ServiceRuntime(
+        settings_for("council", url), stream=COUNCIL, projection=build, codec=EventCodec("council", [Noted])
+    )
+    await runtime.start()
+    try:
+        from aiokafka import AIOKafkaProducer
+
+        producer = AIOKafkaProducer(bootstrap_servers=infra.bootstrap_servers)
+        await producer.start()
+        event = submitted()
+        record = to_kafka(Envelope.wrap(event, source="/yishi/intake"))
+        for _ in range(2):  # delivered twice
+            await producer.send_and_wait(runtime.settings.kafka.topic(INTAKE.topic), record.value, key=record.key, headers=record.headers)
+        await producer.stop()
+
+        state = lambda: conn.fetchval("SELECT state FROM seen WHERE topic_id = $1", event.topic_id)  # noqa: E731
+        await eventually(state, lambda s: s == "screened", what="reaction recorded and applied inline")
+        stored = await conn.fetch("SELECT event_type, envelope FROM event_store ORDER BY position")
+        assert [r["event_type"] for r in stored] == ["council.Noted.v1", "yishi.TopicScreened.v1"]
+        assert stored[0]["envelope"]["private"] is True and stored[0]["envelope"]["data"]["title"] == event.title
+        assert stored[1]["envelope"]["causationid"] == str(record_id(record))
+
+        published = await eventually(
+            lambda: read_all(infra.bootstrap_servers, runtime.topic), lambda r: len(r) == 1, what="public event out"
+        )
+        assert isinstance(from_kafka(published[0].headers, published[0].key, published[0].value).data, TopicScreened)
+
+        report = await rebuild(
+            service="council", projection=runtime.projection, database_url=url,
+            bootstrap_servers=infra.bootstrap_servers, topic_prefix=runtime.settings.kafka.topic_prefix,
+        )
+        assert report.events_applied == 2  # the submission (once) and the screening, from Kafka
+        assert await state() == "screened"
+        assert await conn.fetchval("SELECT count(*) FROM event_store") == 2, "the rebuild did not act again"
+    finally:
+        await conn.close()
+        await runtime.stop()
+
+
+def record_id(record) -> str:
+    return dict(record.headers)["ce_id"].decode()
