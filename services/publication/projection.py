@@ -1,63 +1,126 @@
-"""The public board (公开栏): every topic of a community and how far it has come.
+"""The public board (公开栏) and publication's lookups, kept from all four services' public events,
+and the reactions that start a disclosure and record escalation grounds.
 
-No personal data: titles, codes and dates only. Each step writes its own columns, so
-events arriving in any order give the same row; the status is derived when read.
+No personal data: titles, codes and dates only. Each step writes its own columns (times keep
+their latest value), so events arriving in any order give the same row; the status is derived
+when read (adapters/board.py). Publication's own events come back from its Kafka topic too, so
+a rebuild from offset 0 restores everything; applied inline first, they are not applied twice.
 """
+
+from typing import Any
+from uuid import UUID
 
 import asyncpg
-from yishi_contracts import (
-    COUNCIL,
-    INTAKE,
-    MEETING,
-    Envelope,
-    ResearchCompleted,
-    ResolutionAdopted,
-    TopicScreened,
-    TopicSubmitted,
-)
+import yishi_contracts as c
+from yishi_contracts import COUNCIL, INTAKE, MEETING, PUBLICATION, Envelope
 
 from services.kit.projection import Projection
-from services.kit.upsert import upsert_topic_row
 
-board = Projection("public_board", tables=["board"], topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic])
+from .adapters import board
+from .service_layer.common import PublicationConfig
+from .service_layer.disclosures import start_disclosure
+from .service_layer.escalation import ground_from_screening
 
-
-@board.on(TopicSubmitted)
-async def _submitted(conn: asyncpg.Connection, envelope: Envelope[TopicSubmitted]) -> None:
-    e = envelope.data
-    await upsert_topic_row(conn, "board", envelope, title=e.title, source=e.source, channel=e.channel, submitted_at=e.submitted_at)
+TABLES = ["board", "resolutions", "disclosures"]
 
 
-@board.on(TopicScreened)
-async def _screened(conn: asyncpg.Connection, envelope: Envelope[TopicScreened]) -> None:
-    d = envelope.data.decision
-    await upsert_topic_row(
-        conn,
-        "board",
-        envelope,
-        screening_outcome=d.outcome,
-        category=getattr(d, "category", None),
-        exclusion_reason=getattr(d, "reason", None),
-        screened_at=envelope.data.screened_at,
-    )
+def build_projection(runtime: Any, config: PublicationConfig | None = None) -> Projection:
+    config = config or PublicationConfig.from_env()
+    view = Projection("public_board", tables=TABLES, topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic])
 
+    @view.on(c.TopicSubmitted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicSubmitted]) -> None:
+        t = e.data
+        await board.mark(conn, t.topic_id, t.community_id, latest={"submitted_at": t.submitted_at},
+                         title=t.title, source=t.source.value, channel=t.channel.value)
 
-@board.on(ResearchCompleted)
-async def _researched(conn: asyncpg.Connection, envelope: Envelope[ResearchCompleted]) -> None:
-    await upsert_topic_row(conn, "board", envelope, researched_at=envelope.data.completed_at)
+    @view.on(c.TopicResubmitted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicResubmitted]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"resubmitted_at": e.data.resubmitted_at})
 
+    @view.on(c.TopicScreened)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicScreened]) -> None:
+        s, decision = e.data, e.data.decision
+        await board.mark(
+            conn, s.topic_id, s.community_id, latest={"screened_at": s.screened_at},
+            screening_outcome=decision.outcome, category=getattr(decision, "category", None),
+            exclusion_reason=getattr(decision, "reason", None), merged_into=getattr(decision, "merged_into", None),
+        )
 
-@board.on(ResolutionAdopted)
-async def _resolved(conn: asyncpg.Connection, envelope: Envelope[ResolutionAdopted]) -> None:
-    e = envelope.data
-    await upsert_topic_row(conn, "board", envelope, resolution_text=e.text, resolved_at=e.adopted_at)
+    @view.on(c.ResearchCompleted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ResearchCompleted]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"researched_at": e.data.completed_at})
 
+    @view.on(c.ResearchReopened)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ResearchReopened]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"research_reopened_at": e.data.reopened_at},
+                         research_reopen_cause=e.data.cause)
 
-STATUS_SQL = """
-CASE
-    WHEN resolved_at IS NOT NULL THEN 'resolved'
-    WHEN researched_at IS NOT NULL THEN 'researched'
-    WHEN screening_outcome IS NOT NULL THEN screening_outcome
-    ELSE 'submitted'
-END
-"""
+    @view.on(c.MeetingScheduled)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.MeetingScheduled]) -> None:
+        for topic_id in e.data.topic_ids:
+            await board.mark(conn, topic_id, e.data.community_id, latest={"scheduled_at": e.time},
+                             meeting_scheduled_for=e.data.scheduled_for)
+
+    @view.on(c.TopicDeferred)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicDeferred]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"deferred_at": e.data.deferred_at})
+
+    @view.on(c.TopicDropped)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicDropped]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"dropped_at": e.data.dropped_at})
+
+    @view.on(c.ResolutionAdopted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ResolutionAdopted]) -> None:
+        r = e.data
+        await board.save_resolution(conn, r.resolution_id, r.topic_id, r.community_id, r.adopted_at, r.model_dump(mode="json"))
+        latest = await board.latest_resolution(conn, r.topic_id)
+        await board.mark(conn, r.topic_id, r.community_id, latest={"resolved_at": r.adopted_at},
+                         resolution_text=latest["text"], resolution_id=UUID(latest["resolution_id"]))
+
+    @view.reacts_to(c.ResolutionAdopted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ResolutionAdopted]) -> None:
+        await start_disclosure(runtime, conn, e, config)
+
+    @view.reacts_to(c.TopicScreened)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicScreened]) -> None:
+        await ground_from_screening(runtime, conn, e)
+
+    @view.on(c.DisclosureStarted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.DisclosureStarted]) -> None:
+        s = e.data
+        await board.open_disclosure(conn, s.resolution_id, s.topic_id, s.community_id, s.published_at, s.ends_at)
+        await board.mark(conn, s.topic_id, s.community_id, latest={"disclosed_at": s.published_at},
+                         disclosure_ends_at=s.ends_at)
+
+    @view.on(c.TopicReturnedToCouncil)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicReturnedToCouncil]) -> None:
+        await board.end_disclosure(conn, e.data.topic_id, "returned", e.data.resolution_id)
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"returned_to_council_at": e.data.returned_at})
+
+    @view.on(c.ImplementationStarted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ImplementationStarted]) -> None:
+        await board.end_disclosure(conn, e.data.topic_id, "concluded")
+        await board.mark(conn, e.data.topic_id, e.data.community_id,
+                         latest={"implementation_started_at": e.data.started_at, "implementation_round": e.data.round})
+
+    @view.on(c.ImplementationCompleted)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ImplementationCompleted]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"implemented_at": e.data.completed_at},
+                         implemented_on_time=e.data.on_time)
+
+    @view.on(c.ImplementationReopened)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.ImplementationReopened]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id,
+                         latest={"reopened_at": e.data.reopened_at, "implementation_round": e.data.round})
+
+    @view.on(c.TopicClosed)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.TopicClosed]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"closed_at": e.data.closed_at})
+
+    @view.on(c.MatterEscalated)
+    async def _(conn: asyncpg.Connection, e: Envelope[c.MatterEscalated]) -> None:
+        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"escalated_at": e.data.escalated_at},
+                         escalation_kind=e.data.kind.value)
+
+    return view

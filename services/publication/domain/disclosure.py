@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 from yishi_contracts import Measure, ResolutionAdopted
 
-from .refusal import PublicationRefused, clean_text, require_aware
+from .refusal import CHINA_TIME, PublicationRefused, clean_text, require_aware
 
 RETURNED_TO_COUNCIL = "returned_to_council"
 CLEARED_FOR_IMPLEMENTATION = "cleared_for_implementation"
@@ -189,15 +189,16 @@ class Disclosure:
     def object(self, text: str, *, now: datetime, objection_id: UUID | None = None) -> ObjectionRaised:
         """A resident objects (提出异议). No name or contact is asked for, and none may be written in."""
         require_aware(now)
+        # Once the period is over a resident is told so, whether or not the duty concluded it yet.
+        if self.outcome != RETURNED_TO_COUNCIL and now >= self.ends_at:
+            raise PublicationRefused(
+                "disclosure_period_over",
+                f"公示期已于{self.ends_at.astimezone(CHINA_TIME):%Y-%m-%d %H:%M}（北京时间）结束，不能再提出异议",
+                f"the disclosure period ended at {self.ends_at.isoformat()}; objections are no longer accepted",
+            )
         self._require_open()
         if now < self.published_at:
             raise PublicationRefused("disclosure_not_started", "公示尚未开始，暂不能提出异议", "the disclosure has not started yet")
-        if now >= self.ends_at:
-            raise PublicationRefused(
-                "disclosure_period_over",
-                f"公示期已于{self.ends_at:%Y-%m-%d %H:%M}结束，不能再提出异议",
-                f"the disclosure period ended at {self.ends_at.isoformat()}; objections are no longer accepted",
-            )
         cleaned = clean_text(text, field_zh="异议内容", field_en="objection", min_chars=OBJECTION_MIN_CHARS, max_chars=OBJECTION_MAX_CHARS)
         if _PHONE.search(cleaned) or _ID_CARD.search(cleaned):
             raise PublicationRefused(

@@ -1,45 +1,98 @@
-"""Publication's HTTP API (issue 2 slice): the public board as JSON."""
+"""Publication's public HTTP API: the board (JSON and a zh-CN page), a topic's detail, and the two
+things a resident does without a login — object during disclosure, rate after completion."""
 
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from yishi_contracts import CommunityId
 
-from ..projection import STATUS_SQL
+from ..adapters import board
+from ..domain import CHINA_TIME
+from ..service_layer import detail, disclosures, implementation
+from ..service_layer.common import PublicationConfig, not_found
+from .staff import staff_router
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+TEMPLATES.filters["china_time"] = lambda at, fmt="%Y-%m-%d %H:%M": at.astimezone(CHINA_TIME).strftime(fmt) if at else ""
 
 
 class BoardEntry(BaseModel):
     topic_id: UUID
     title: str | None
     status: str
+    status_zh: str
     category: str | None
+    category_zh: str | None
     exclusion_reason: str | None
+    exclusion_reason_zh: str | None
     submitted_at: datetime | None
     resolution_text: str | None
+    disclosure_ends_at: datetime | None
+    implementation_round: int | None
 
 
-def publication_router(runtime: Any) -> APIRouter:
+class ObjectionIn(BaseModel):
+    """异议: text only — no name, no contact (it is shown on the board)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1000)]
+
+
+class RatingIn(BaseModel):
+    """满意度评价: the phone number is only used, salted and hashed, to allow one rating per resident."""
+
+    model_config = ConfigDict(extra="forbid")
+    rating: Literal["satisfied", "basically_satisfied", "dissatisfied"]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9]\d{9}$")]
+
+
+def publication_router(runtime: Any, config: PublicationConfig | None = None) -> APIRouter:
+    config = config or PublicationConfig.from_env()
     router = APIRouter(tags=["publication"])
 
-    @router.get(
-        "/communities/{community_id}/board",
-        response_model=list[BoardEntry],
-        summary="The public board of a community (公开栏): topics and their status, no personal data",
-    )
-    async def public_board(community_id: CommunityId) -> list[BoardEntry]:
+    async def entries(community_id: str) -> list[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"""
-                SELECT topic_id, title, {STATUS_SQL} AS status, category, exclusion_reason, submitted_at,
-                       resolution_text
-                FROM board WHERE community_id = $1 AND submitted_at IS NOT NULL
-                ORDER BY submitted_at DESC, topic_id
-                """,
-                community_id,
-            )
-        return [BoardEntry(**dict(r)) for r in rows]
+            return [detail.entry(row) for row in await board.community_board(conn, community_id)]
 
+    @router.get("/communities/{community_id}/board", response_model=list[BoardEntry],
+                summary="The public board of a community (公开栏): topics and their status, no personal data")
+    async def public_board(community_id: CommunityId) -> list[dict[str, Any]]:
+        return await entries(community_id)
+
+    @router.get("/communities/{community_id}/board.html", response_class=HTMLResponse,
+                summary="The public board as a zh-CN web page (公开栏)")
+    async def public_board_page(community_id: CommunityId) -> HTMLResponse:
+        rows = await entries(community_id)
+        html = TEMPLATES.get_template("board.html").render(community_id=community_id, entries=rows)
+        return HTMLResponse(html)
+
+    @router.get("/topics/{topic_id}", summary="One topic in public: resolution, disclosure, tasks, ratings")
+    async def topic(topic_id: UUID) -> dict[str, Any]:
+        found = await detail.topic_detail(runtime, topic_id)
+        if found is None:
+            raise not_found("该议题", "topic")
+        return found
+
+    @router.post("/topics/{topic_id}/objections", status_code=201,
+                 summary="A resident objects during the disclosure period (提出异议), no login")
+    async def object_to(topic_id: UUID, body: ObjectionIn) -> dict[str, Any]:
+        raised = await disclosures.raise_objection(runtime, topic_id, body.text)
+        return {"objection_id": raised.objection_id, "raised_at": raised.raised_at}
+
+    @router.post("/topics/{topic_id}/ratings", status_code=201,
+                 summary="A resident rates the completed implementation (满意度评价), once per round, no login")
+    async def rate(topic_id: UUID, body: RatingIn) -> dict[str, Any]:
+        rated = await implementation.rate(runtime, config, topic_id, body.rating, body.phone)
+        return {"round": rated.round, "rating": rated.rating.value, "rated_at": rated.rated_at}
+
+    router.include_router(staff_router(runtime, config))
     return router
