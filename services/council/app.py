@@ -1,20 +1,29 @@
-"""Composition root of the council service (协商议事会: 确定议题, 议前调研)."""
+"""Composition root of the council service (协商议事会: 谁来协商, 确定议题, 议前调研)."""
 
 from fastapi import FastAPI
 from yishi_contracts import COUNCIL
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
+from services.kit.streams import EventCodec
 
+from .domain.council import ChairAppointed, CouncilFormed, MemberConfirmed, MemberLeft, MemberNominated
+from .domain.research import FindingsRecorded, PlanDrafted, ResearchersAssigned, ResearchOpened, SiteVisitRecorded
 from .entrypoints.http import council_router
-from .projection import screening_queue
+from .projection import build_projection
+
+PRIVATE_EVENTS = [
+    CouncilFormed, ChairAppointed, MemberNominated, MemberConfirmed, MemberLeft,
+    ResearchOpened, ResearchersAssigned, SiteVisitRecorded, FindingsRecorded, PlanDrafted,
+]
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     return ServiceRuntime(
         settings,
         stream=COUNCIL,
-        projection=screening_queue,
+        projection=build_projection,
+        codec=EventCodec("council", PRIVATE_EVENTS),
         description="Council: councils and members (1+7+X), screening, research.",
     )
 

@@ -1,60 +1,16 @@
-"""Council's HTTP API (issue 2 slice): the screening queue of a community."""
+"""Council's HTTP API: the council (1+7+X), screening (确定议题), research (议前调研)."""
 
-from datetime import datetime
 from typing import Any
-from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from yishi_contracts import CommunityId
+from fastapi import APIRouter
 
-
-class AwaitingTopic(BaseModel):
-    topic_id: UUID
-    title: str
-    description: str
-    location: str | None
-    source: str
-    channel: str
-    submitted_at: datetime
-
-
-class ScreeningQueue(BaseModel):
-    community_id: str
-    total: int
-    topics: list[AwaitingTopic]
+from .councils_http import councils_router
+from .research_http import research_router
+from .screening_http import queue_router, screening_router
 
 
 def council_router(runtime: Any) -> APIRouter:
-    router = APIRouter(tags=["council"])
-
-    @router.get(
-        "/communities/{community_id}/awaiting-screening",
-        response_model=ScreeningQueue,
-        summary="Topics of a community awaiting screening (待确定议题), oldest first",
-    )
-    async def awaiting(
-        community_id: CommunityId,
-        limit: int = Query(default=100, ge=1, le=500),
-        offset: int = Query(default=0, ge=0),
-    ) -> ScreeningQueue:
-        async with runtime.pool.acquire() as conn:
-            total = await conn.fetchval(
-                "SELECT count(*) FROM screening_queue WHERE community_id = $1 "
-                "AND submitted_at IS NOT NULL AND screened_outcome IS NULL",
-                community_id,
-            )
-            rows = await conn.fetch(
-                """
-                SELECT topic_id, title, description, location, source, channel, submitted_at
-                FROM screening_queue
-                WHERE community_id = $1 AND submitted_at IS NOT NULL AND screened_outcome IS NULL
-                ORDER BY submitted_at, topic_id LIMIT $2 OFFSET $3
-                """,
-                community_id, limit, offset,
-            )
-        return ScreeningQueue(
-            community_id=community_id, total=total, topics=[AwaitingTopic(**dict(r)) for r in rows]
-        )
-
+    router = APIRouter()
+    for part in (queue_router, councils_router, screening_router, research_router):
+        router.include_router(part(runtime))
     return router

@@ -1,0 +1,179 @@
+"""HTTP for screening (确定议题): one topic, several at once, templates, the awaiting queue."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from yishi_contracts import CommunityId, ExclusionReason, Referral
+from yishi_contracts.events.council import ScreeningDecision
+
+from services.kit.auth import Actor, Role, require
+from services.kit.errors import Refusal
+
+from ..adapters import topics
+from ..domain.duplicates import possible_duplicates
+from ..domain.screening import Decision, ScreeningTemplate
+from ..service_layer.screening import ScreeningRequest, screen_topics
+from .refusals import as_refusal, refusals, status_of
+
+SCREENERS = (Role.council_chair, Role.council_member)
+SECRETARIES = (Role.council_chair, Role.council_member, Role.staff)
+TemplateName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+_DECISION: TypeAdapter[Decision] = TypeAdapter(ScreeningDecision)
+
+
+class Screening(BaseModel):
+    """The decision (outcome + its fields, as in TopicScreened.decision), or a template's name."""
+
+    model_config = ConfigDict(extra="allow")
+    outcome: Literal["accepted", "rejected", "merged", "returned"] | None = None
+    template: TemplateName | None = None
+
+
+class BatchItem(Screening):
+    topic_id: UUID
+
+
+class Batch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    screenings: list[BatchItem] = Field(min_length=1, max_length=100)
+
+
+class TemplateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: TemplateName
+    kind: Literal["rejection", "return"]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+    reason: ExclusionReason | None = None
+    referral: Referral | None = None
+
+
+def _request(topic_id: UUID, body: Screening, where: tuple[Any, ...] = ("body",)) -> ScreeningRequest:
+    if body.template is not None:
+        return ScreeningRequest(topic_id, template=body.template)
+    fields = body.model_dump(exclude={"template", "topic_id"}, exclude_none=True)
+    try:
+        return ScreeningRequest(topic_id, decision=_DECISION.validate_python(fields))
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": (*where, *e["loc"])} for e in exc.errors()]) from exc
+
+
+def _template_view(t: ScreeningTemplate) -> dict[str, Any]:
+    return {"name": t.name, "kind": t.kind, "text": t.text, "reason": t.reason, "referral": t.referral}
+
+
+def screening_router(runtime: Any) -> APIRouter:
+    router = APIRouter(tags=["council: screening 确定议题"])
+
+    @router.post("/topics/{topic_id}/screening", status_code=201, summary="Screen one topic (确定议题)")
+    async def screen(
+        topic_id: UUID, body: Screening, actor: Annotated[Actor, Depends(require(*SCREENERS))]
+    ) -> dict[str, Any]:
+        request = _request(topic_id, body)
+        async with runtime.pool.acquire() as conn:
+            row = await topics.topic_row(conn, topic_id)
+        if row is None:
+            raise Refusal(404, "topic_unknown", "找不到该议题", "no such topic")
+        actor.ensure_community(row["community_id"])
+        with refusals():
+            [result] = await screen_topics(runtime, row["community_id"], [request], actor.id)
+        if result.refusal is not None:
+            raise as_refusal(result.refusal)
+        return result.event.model_dump(mode="json")
+
+    @router.post("/communities/{community_id}/screenings", summary="Screen several topics at once (批量确定)")
+    async def screen_batch(
+        community_id: CommunityId, body: Batch, actor: Annotated[Actor, Depends(require(*SCREENERS))]
+    ) -> dict[str, Any]:
+        actor.ensure_community(community_id)
+        requests = [_request(s.topic_id, s, ("body", "screenings", i)) for i, s in enumerate(body.screenings)]
+        with refusals():
+            results = await screen_topics(runtime, community_id, requests, actor.id)
+        out = []
+        for r in results:
+            if r.event is not None:
+                out.append({"topic_id": r.topic_id, "screened": True, "decision": r.event.decision.model_dump(mode="json")})
+            else:
+                e = r.refusal
+                out.append({"topic_id": r.topic_id, "screened": False, "status": status_of(e), "error": e.error,
+                            "message_zh": e.message_zh, "message_en": e.message_en})
+        screened = sum(1 for r in out if r["screened"])
+        return {"community_id": community_id, "screened": screened, "refused": len(out) - screened, "results": out}
+
+    @router.post("/communities/{community_id}/screening-templates", status_code=201, summary="Save an answer template")
+    async def save_template(
+        community_id: CommunityId, body: TemplateBody, actor: Annotated[Actor, Depends(require(*SECRETARIES))]
+    ) -> dict[str, Any]:
+        actor.ensure_community(community_id)
+        with refusals():
+            template = ScreeningTemplate(body.name, body.kind, body.text, body.reason, body.referral)
+        async with runtime.pool.acquire() as conn:
+            await topics.save_template(conn, community_id, template, actor.id, runtime.clock.now())
+        return _template_view(template)
+
+    @router.get("/communities/{community_id}/screening-templates", summary="The community's answer templates")
+    async def list_templates(
+        community_id: CommunityId, actor: Annotated[Actor, Depends(require(*SECRETARIES))]
+    ) -> dict[str, Any]:
+        actor.ensure_community(community_id)
+        async with runtime.pool.acquire() as conn:
+            found = await topics.templates(conn, community_id)
+        return {"community_id": community_id, "templates": [_template_view(t) for t in found]}
+
+    return router
+
+
+class Duplicate(BaseModel):
+    topic_id: UUID
+    title: str
+    score: float
+
+
+class AwaitingTopic(BaseModel):
+    topic_id: UUID
+    title: str
+    description: str
+    location: str | None
+    source: str
+    channel: str
+    submitted_at: datetime
+    status: str
+    resubmission_details: str | None = None
+    possible_duplicates: list[Duplicate] = []
+
+
+class ScreeningQueue(BaseModel):
+    community_id: str
+    total: int
+    topics: list[AwaitingTopic]
+
+
+def queue_router(runtime: Any) -> APIRouter:
+    router = APIRouter(tags=["council: screening 确定议题"])
+
+    @router.get(
+        "/communities/{community_id}/awaiting-screening",
+        response_model=ScreeningQueue,
+        summary="Topics of a community awaiting screening (待确定议题), oldest first, with possible duplicates",
+    )
+    async def awaiting(
+        community_id: CommunityId,
+        limit: int = Query(default=100, ge=1, le=500),
+        offset: int = Query(default=0, ge=0),
+    ) -> ScreeningQueue:
+        async with runtime.pool.acquire() as conn:
+            total, rows = await topics.awaiting(conn, community_id, limit, offset)
+            others = await topics.comparable(conn, community_id) if rows else []
+        listed = []
+        for row in rows:
+            dupes = possible_duplicates(topics.as_ref(row), others)
+            listed.append(AwaitingTopic(
+                **{k: row[k] for k in AwaitingTopic.model_fields if k in row.keys() and k != "possible_duplicates"},
+                possible_duplicates=[Duplicate(topic_id=d.topic_id, title=d.title, score=d.score) for d in dupes],
+            ))
+        return ScreeningQueue(community_id=community_id, total=total, topics=listed)
+
+    return router
