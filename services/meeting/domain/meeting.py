@@ -15,6 +15,7 @@ from yishi_contracts import Attendance, DecisionMethod, Measure, ResolutionAdopt
 
 from . import commands as c
 from .decisions import decide_in_session
+from .public import COMPANIONS
 from .events import (
     AttendanceRecorded, DissentRecorded, Guest, MeetingClosed, MeetingOpened, MeetingScheduled, MinutesEntryRecorded,
     Movement, ParticipantsInvited, Role, TopicDeferred, TopicDropped, TopicPutOnAgenda, VoteCast, VoteChoice,
@@ -127,6 +128,8 @@ class Meeting:
                 self.topics[event.topic_id].status = TopicStatus.dropped
             case MeetingClosed():
                 self.status = MeetingStatus.closed
+            case _ if isinstance(event, COMPANIONS):
+                pass  # the public side of a private fact already folded
             case _:
                 raise TypeError(f"not a meeting event: {type(event).__name__}")
 

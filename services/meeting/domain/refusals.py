@@ -5,6 +5,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "not_scheduled": ("会议尚未安排", "the meeting has not been scheduled"),
     "naive_time": ("时间必须带时区", "times must carry a timezone"),
     "invalid_community": ("社区代码须为12位统计用区划代码", "the community id must be the 12-digit division code"),
+    "no_council": (
+        "尚未收到本社区协商议事会的组成名单，不能召集会议",
+        "the community's council roster is not known yet, so no meeting can be convened",
+    ),
+    "council_incomplete": (
+        "协商议事会须有主席、至少7名在任期内的固定成员且其中至少1名政协委员，才能召集会议",
+        "the council needs its chair and at least 7 fixed members in term, one of them a CPPCC member, to convene",
+    ),
     "empty_agenda": ("议程至少要有一个议题", "the agenda needs at least one topic"),
     "topic_not_researched": (
         "不调研不协商：议题尚未完成议前调研，不能列入议程",

@@ -1,0 +1,97 @@
+"""Request and response bodies of meeting's HTTP API."""
+
+from datetime import datetime
+from fractions import Fraction
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from yishi_contracts import CommunityId, InviteeKind, Measure
+
+from ..domain import CONSULTATION_ROOM, EntryKind, Movement, VoteChoice
+
+PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Ratio = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,3}/\d{1,3}$")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgendaCandidate(BaseModel):
+    topic_id: UUID
+    title: str | None
+    category: str | None
+    feasibility: str
+    consultation_plan: str
+    invitees: list[dict[str, Any]]
+    researched_at: datetime
+
+
+class RulesBody(_Body):
+    """议事规则, as exact fractions "n/d": quorum of the fixed members, share "in favour" must exceed."""
+
+    quorum: Ratio = "2/3"
+    adoption: Ratio = "1/2"
+    abstentions_count_as_present: bool = True
+
+    @field_validator("quorum", "adoption")
+    @classmethod
+    def _fraction(cls, value: str) -> str:
+        numerator, denominator = (int(part) for part in value.split("/"))
+        if denominator == 0:
+            raise ValueError("the denominator cannot be 0")
+        fraction = Fraction(numerator, denominator)
+        return f"{fraction.numerator}/{fraction.denominator}"
+
+
+class ScheduleBody(_Body):
+    community_id: CommunityId
+    scheduled_for: AwareDatetime
+    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = CONSULTATION_ROOM
+    agenda: list[UUID] = Field(min_length=1, max_length=20, description="议题 topic ids")
+
+
+class InviteeBody(_Body):
+    topic_id: UUID
+    kind: InviteeKind
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+    person_id: PersonId | None = None
+
+
+class InvitationsBody(_Body):
+    fixed_members: list[PersonId] | None = Field(default=None, max_length=50)
+    invitees: list[InviteeBody] = Field(default_factory=list, max_length=50)
+
+
+class AttendanceBody(_Body):
+    person_id: PersonId
+    movement: Movement
+
+
+class MinutesBody(_Body):
+    topic_id: UUID
+    speaker_id: PersonId
+    kind: EntryKind
+    text: Text
+
+
+class DissentBody(_Body):
+    member_id: PersonId | None = Field(default=None, description="omitted: the member calling")
+    opinion: Text
+
+
+class ResolutionBody(_Body):
+    text: Text
+    measures: list[Measure] = Field(min_length=1, max_length=50)
+
+
+class VoteBody(_Body):
+    member_id: PersonId | None = Field(default=None, description="omitted: the member calling votes as themselves")
+    choice: VoteChoice
+
+
+class ReasonBody(_Body):
+    reason: Reason

@@ -1,0 +1,95 @@
+"""What a meeting looks like to staff (GET /meetings/{id}): agenda, attendance with the
+quorum computed, the minutes in order, votes and tallies, and each topic's outcome —
+all read from the meeting's own stream, so it is exactly what was recorded."""
+
+from collections import Counter
+from typing import Any
+from uuid import UUID
+
+from yishi_contracts import ResolutionAdopted
+
+from ..adapters.views import fraction_text
+from ..domain import DissentRecorded, Meeting, TopicDeferred, TopicDropped, VoteChoice, VoteClosed
+from .meetings import quorum_required
+
+
+def _outcomes(events: list[object]) -> dict[UUID, dict[str, Any]]:
+    out: dict[UUID, dict[str, Any]] = {}
+    for e in events:
+        match e:
+            case ResolutionAdopted():
+                out[e.topic_id] = {"outcome": "adopted", "resolution": e.model_dump(mode="json")}
+            case TopicDeferred():
+                out[e.topic_id] = {"outcome": "deferred", "reason": e.reason, "at": e.at}
+            case TopicDropped():
+                out[e.topic_id] = {"outcome": "dropped", "reason": e.reason, "at": e.at}
+    return out
+
+
+def _tally(votes: dict[str, VoteChoice]) -> dict[str, int]:
+    counts = Counter(votes.values())
+    return {choice.value: counts.get(choice, 0) for choice in VoteChoice}
+
+
+def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | None]) -> dict[str, Any]:
+    s = meeting.scheduled
+    assert s is not None
+    closed = {e.topic_id: e for e in events if isinstance(e, VoteClosed)}
+    dissent = [e for e in events if isinstance(e, DissentRecorded)]
+    outcomes = _outcomes(events)
+    agenda = []
+    for topic_id, topic in meeting.topics.items():
+        vote_closed = closed.get(topic_id)
+        agenda.append({
+            "topic_id": topic_id,
+            "title": titles.get(topic_id),
+            "status": topic.status.value,
+            "motion": None if topic.motion is None else {
+                "resolution_id": topic.motion.resolution_id,
+                "text": topic.motion.text,
+                "measures": [m.model_dump(mode="json") for m in topic.motion.measures],
+            },
+            "votes": [{"member_id": m, "choice": v.value} for m, v in topic.votes.items()],
+            "tally": _tally(topic.votes) if topic.motion is not None else None,
+            "vote_result": None if vote_closed is None else {
+                "voting_present": vote_closed.voting_present, "adopted": vote_closed.adopted,
+            },
+            "dissent": [{"member_id": d.member_id, "opinion": d.opinion} for d in dissent if d.topic_id == topic_id],
+            **outcomes.get(topic_id, {"outcome": None}),
+        })
+    attendance = meeting.attendance().model_dump()
+    attendance.update(
+        chair_present=s.chair_id in meeting.present,
+        quorum_required=quorum_required(meeting),
+        quorum_met=meeting.quorum_met,
+        present=[{"person_id": p, "role": r.value} for p, r in meeting.present.items()],
+    )
+    return {
+        "meeting_id": s.meeting_id,
+        "community_id": s.community_id,
+        "council_id": s.council_id,
+        "chair_id": s.chair_id,
+        "scheduled_for": s.scheduled_for,
+        "place": s.place,
+        "status": meeting.status.value,
+        "rules": {
+            "quorum": fraction_text(meeting.rules.quorum),
+            "adoption": fraction_text(meeting.rules.adoption),
+            "abstentions_count_as_present": meeting.rules.abstentions_count_as_present,
+        },
+        "invited": {
+            "fixed_members": sorted(meeting.fixed_members),
+            "invitees": [
+                {"person_id": g.person_id, "topic_id": g.topic_id, "kind": g.kind.value, "description": g.description}
+                for g in meeting.guests.values()
+            ],
+        },
+        "attendance": attendance,
+        "agenda": agenda,
+        "minutes": [
+            {"number": m.number, "topic_id": m.topic_id, "speaker_id": m.speaker_id, "kind": m.kind.value,
+             "text": m.text, "at": m.at}
+            for m in meeting.minutes
+        ],
+    }
+
