@@ -6,6 +6,7 @@ of the most recent event by its time, whatever order events from different Kafka
 arrive in; every step is kept in the history, in time order.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -73,14 +74,39 @@ async def record_step(
     )
 
 
-@progress.on(TopicSubmitted)
-async def _submitted(conn: asyncpg.Connection, e: Envelope[TopicSubmitted]) -> None:
-    await record_step(conn, e, "submitted", "已收集，待确定议题", title=e.data.title)
+# Each public event: the step it marks, what the resident reads, and the details shown.
+STEPS: dict[type, tuple[str, Callable[[Any], str], Callable[[Any], dict[str, Any]]]] = {
+    TopicSubmitted: ("submitted", lambda e: "已收集，待确定议题", lambda e: {}),
+    TopicResubmitted: ("resubmitted", lambda e: "已补充材料，待重新确定议题", lambda e: {}),
+    ResearchCompleted: ("researched", lambda e: "议前调研已完成，待协商", lambda e: {"feasibility": e.feasibility}),
+    ResearchReopened: ("researching", lambda e: "重新调研", lambda e: {"reason": e.reason}),
+    ResolutionAdopted: ("resolved", lambda e: "已形成协商意见", lambda e: {"resolution": e.text}),
+    TopicDeferred: ("deferred", lambda e: "暂缓协商，退回调研", lambda e: {"reason": e.reason}),
+    TopicDropped: ("dropped", lambda e: "不再协商", lambda e: {"reason": e.reason}),
+    DisclosureStarted: ("in_disclosure", lambda e: "公示中，可提出异议", lambda e: {"ends_at": e.ends_at.isoformat()}),
+    TopicReturnedToCouncil: (
+        "returned_to_council", lambda e: "异议成立，退回协商议事会", lambda e: {"assessment": e.assessment}
+    ),
+    ImplementationStarted: ("implementing", lambda e: "组织落实中", lambda e: {"round": e.round}),
+    ImplementationCompleted: ("implemented", lambda e: "已落实，待满意度测评", lambda e: {"on_time": e.on_time}),
+    ImplementationReopened: ("reopened", lambda e: "群众不满意，重新办理", lambda e: {"reason": e.reason}),
+    TopicClosed: ("closed", lambda e: "已办结", lambda e: {"ratings": e.ratings.model_dump()}),
+    MatterEscalated: ("escalated", lambda e: f"已转化为{label_zh(e.kind)}，报送县政协", lambda e: {"kind": e.kind}),
+}
 
 
-@progress.on(TopicResubmitted)
-async def _resubmitted(conn: asyncpg.Connection, e: Envelope[TopicResubmitted]) -> None:
-    await record_step(conn, e, "resubmitted", "已补充材料，待重新确定议题")
+def _register(event_type: type) -> None:
+    status, label, details = STEPS[event_type]
+
+    async def step(conn: asyncpg.Connection, envelope: Envelope[Any]) -> None:
+        title = envelope.data.title if isinstance(envelope.data, TopicSubmitted) else None
+        await record_step(conn, envelope, status, label(envelope.data), title=title, **details(envelope.data))
+
+    progress.on(event_type)(step)
+
+
+for _event_type in STEPS:
+    _register(_event_type)
 
 
 @progress.on(TopicScreened)
@@ -100,68 +126,8 @@ async def _screened(conn: asyncpg.Connection, e: Envelope[TopicScreened]) -> Non
         await record_step(conn, e, "returned", "请补充材料", details_requested=d.details_requested)
 
 
-@progress.on(ResearchCompleted)
-async def _researched(conn: asyncpg.Connection, e: Envelope[ResearchCompleted]) -> None:
-    await record_step(conn, e, "researched", "议前调研已完成，待协商", feasibility=e.data.feasibility)
-
-
-@progress.on(ResearchReopened)
-async def _research_reopened(conn: asyncpg.Connection, e: Envelope[ResearchReopened]) -> None:
-    await record_step(conn, e, "researching", "重新调研", reason=e.data.reason)
-
-
 @progress.on(MeetingScheduled)
 async def _scheduled(conn: asyncpg.Connection, e: Envelope[MeetingScheduled]) -> None:
     when = e.data.scheduled_for.isoformat()
     for topic_id in e.data.topic_ids:
         await record_step(conn, e, "scheduled", f"已列入协商议事会议（{e.data.place}）", topic_id=topic_id, meeting_at=when)
-
-
-@progress.on(ResolutionAdopted)
-async def _resolved(conn: asyncpg.Connection, e: Envelope[ResolutionAdopted]) -> None:
-    await record_step(conn, e, "resolved", "已形成协商意见", resolution=e.data.text)
-
-
-@progress.on(TopicDeferred)
-async def _deferred(conn: asyncpg.Connection, e: Envelope[TopicDeferred]) -> None:
-    await record_step(conn, e, "deferred", "暂缓协商，退回调研", reason=e.data.reason)
-
-
-@progress.on(TopicDropped)
-async def _dropped(conn: asyncpg.Connection, e: Envelope[TopicDropped]) -> None:
-    await record_step(conn, e, "dropped", "不再协商", reason=e.data.reason)
-
-
-@progress.on(DisclosureStarted)
-async def _disclosed(conn: asyncpg.Connection, e: Envelope[DisclosureStarted]) -> None:
-    await record_step(conn, e, "in_disclosure", "公示中，可提出异议", ends_at=e.data.ends_at.isoformat())
-
-
-@progress.on(TopicReturnedToCouncil)
-async def _returned_to_council(conn: asyncpg.Connection, e: Envelope[TopicReturnedToCouncil]) -> None:
-    await record_step(conn, e, "returned_to_council", "异议成立，退回协商议事会", assessment=e.data.assessment)
-
-
-@progress.on(ImplementationStarted)
-async def _implementing(conn: asyncpg.Connection, e: Envelope[ImplementationStarted]) -> None:
-    await record_step(conn, e, "implementing", "组织落实中", round=e.data.round)
-
-
-@progress.on(ImplementationCompleted)
-async def _implemented(conn: asyncpg.Connection, e: Envelope[ImplementationCompleted]) -> None:
-    await record_step(conn, e, "implemented", "已落实，待满意度测评", on_time=e.data.on_time)
-
-
-@progress.on(ImplementationReopened)
-async def _reopened(conn: asyncpg.Connection, e: Envelope[ImplementationReopened]) -> None:
-    await record_step(conn, e, "reopened", "群众不满意，重新办理", reason=e.data.reason)
-
-
-@progress.on(TopicClosed)
-async def _closed(conn: asyncpg.Connection, e: Envelope[TopicClosed]) -> None:
-    await record_step(conn, e, "closed", "已办结", ratings=e.data.ratings.model_dump())
-
-
-@progress.on(MatterEscalated)
-async def _escalated(conn: asyncpg.Connection, e: Envelope[MatterEscalated]) -> None:
-    await record_step(conn, e, "escalated", f"已转化为{label_zh(e.data.kind)}，报送县政协", kind=e.data.kind)
