@@ -110,10 +110,16 @@ class Harness:
         async with self.client() as http:
             return (await http.get(f"/communities/{community_id}/ready-for-agenda")).json()
 
-    async def wait_ready(self, community_id: str, topic_id: UUID, *, present: bool = True, title: bool = False) -> None:
+    async def wait_ready(
+        self, community_id: str, topic_id: UUID, *, present: bool = True, filled: tuple[str, ...] = ()
+    ) -> None:
+        """Wait until the topic is (or is no longer) an agenda candidate, with ``filled`` columns known."""
+
         def seen(rows: list[dict[str, Any]]) -> bool:
             row = next((r for r in rows if r["topic_id"] == str(topic_id)), None)
-            return (row is not None and (row["title"] is not None or not title)) if present else row is None
+            if not present:
+                return row is None
+            return row is not None and all(row[column] is not None for column in filled)
 
         await eventually(lambda: self.ready(community_id), seen, what=f"topic {topic_id} ready={present}")
 

@@ -16,7 +16,7 @@ async def test_a_full_meeting_ends_in_a_resolution_adopted_by_vote(meeting: Harn
     await meeting.send(roster(COMMUNITY))
     await meeting.send(submitted(topic, COMMUNITY))
     await meeting.send(screened(topic, COMMUNITY))
-    await meeting.wait_ready(COMMUNITY, topic, title=True)
+    await meeting.wait_ready(COMMUNITY, topic, filled=("title", "category"))
     await meeting.wait_roster(COMMUNITY)
     [candidate] = await meeting.ready(COMMUNITY)
     assert candidate["title"] == "环卫工人无处歇脚" and candidate["category"] == "public_welfare"
