@@ -15,6 +15,7 @@ from yishi_contracts import InviteeKind
 
 from services.kit.auth import Actor
 from services.kit.errors import Refusal
+from services.kit.eventstore import ConcurrencyConflict
 
 from ..adapters import views
 from ..domain import CONSULTATION_ROOM, Guest, InviteParticipants, Meeting, MeetingRefused, ScheduleMeeting
@@ -23,6 +24,7 @@ from ..domain.public import with_public
 from ..domain.refusals import refusal
 from ..domain.roster import convening_members
 
+ATTEMPTS = 5
 INVALID_REQUEST = frozenset({
     "naive_time", "invalid_community", "empty_agenda", "empty_text", "resolution_text_length", "no_measures",
     "deadline_in_past", "dissent_length", "reason_required",
@@ -74,7 +76,21 @@ async def load(conn: asyncpg.Connection, runtime: Any, meeting_id: UUID) -> tupl
 
 
 async def act(runtime: Any, actor: Actor, meeting_id: UUID, build: Any) -> Outcome:
-    """Run one command on a meeting. ``build(meeting)`` returns the command (it may refuse)."""
+    """Run one command on a meeting. ``build(meeting)`` returns the command (it may refuse).
+
+    Members voting at the same moment write to the same stream: a concurrent append is
+    decided again on the fresh state (the command is a pure function of it), a few times.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return await _act_once(runtime, actor, meeting_id, build)
+        except ConcurrencyConflict:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _act_once(runtime: Any, actor: Actor, meeting_id: UUID, build: Any) -> Outcome:
     async with runtime.pool.acquire() as conn, conn.transaction():
         meeting, earlier, version = await load(conn, runtime, meeting_id)
         assert meeting.scheduled is not None
