@@ -91,8 +91,8 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=409,
             content={
                 "error": "concurrent_change",
-                "message_zh": "该议题刚被他人修改，请刷新后重试",
-                "message_en": "someone else changed this topic just now; reload and try again",
+                "message_zh": "该记录刚被他人修改，请刷新后重试",
+                "message_en": "someone else changed this record just now; reload and try again",
             },
         )
 
