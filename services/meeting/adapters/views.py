@@ -41,7 +41,9 @@ async def roster(conn: asyncpg.Connection, community_id: str) -> Roster | None:
         )
         for m in row["fixed_members"]
     )
-    return Roster(row["council_id"], row["chair_id"], row["chair_name"], members, row["fixed_members"], row["changed_at"])
+    return Roster(
+        row["council_id"], row["chair_id"], row["chair_name"], members, row["fixed_members"], row["changed_at"]
+    )
 
 
 async def topics(conn: asyncpg.Connection, community_id: str, topic_ids: list[UUID]) -> dict[UUID, asyncpg.Record]:

@@ -31,7 +31,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def roster(community_id: str, council_id: UUID | None = None, members: list[str] = MEMBERS) -> CouncilCompositionChanged:
+def roster(community_id: str, council_id: UUID | None = None, members: list[str] = MEMBERS
+           ) -> CouncilCompositionChanged:
     return CouncilCompositionChanged(
         community_id=community_id,
         council_id=council_id or uuid4(),

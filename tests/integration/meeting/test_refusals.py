@@ -8,7 +8,9 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from .harness import CHAIR, MEASURES, MEMBERS, RESOLUTION, Harness, now, reopened, researched, roster, screened, submitted
+from .harness import (
+    CHAIR, MEASURES, MEMBERS, RESOLUTION, Harness, now, reopened, researched, roster, screened, submitted,
+)
 
 
 def _when() -> str:
@@ -35,7 +37,8 @@ async def _schedule(meeting: Harness, http: httpx.AsyncClient, community: str, t
 async def _arrive(meeting: Harness, http: httpx.AsyncClient, community: str, mid: str, people: list[str]) -> Any:
     staff = meeting.token("staff-1", "staff", scope=community)
     for person in people:
-        r = await http.post(f"/meetings/{mid}/attendance", headers=staff, json={"person_id": person, "movement": "arrived"})
+        r = await http.post(f"/meetings/{mid}/attendance", headers=staff,
+                            json={"person_id": person, "movement": "arrived"})
         assert r.status_code == 200, r.text
     return r.json()
 
@@ -75,13 +78,15 @@ async def test_no_opening_and_no_vote_without_quorum(meeting: Harness) -> None:
 
         await _arrive(meeting, http, community, mid, [MEMBERS[5]])
         assert (await http.post(f"/meetings/{mid}/opening", headers=chair)).status_code == 200
-        r = await http.post(f"/meetings/{mid}/topics/{topic}/vote", headers=chair, json={"text": RESOLUTION, "measures": MEASURES})
+        motion = {"text": RESOLUTION, "measures": MEASURES}
+        r = await http.post(f"/meetings/{mid}/topics/{topic}/vote", headers=chair, json=motion)
         assert r.status_code == 200, r.text
         staff = meeting.token("staff-1", "staff", scope=community)
-        left = await http.post(f"/meetings/{mid}/attendance", headers=staff, json={"person_id": "m1", "movement": "left"})
+        left = await http.post(f"/meetings/{mid}/attendance", headers=staff,
+                               json={"person_id": "m1", "movement": "left"})
         assert left.json()["attendance"]["quorum_met"] is False
-        vote = await http.post(f"/meetings/{mid}/topics/{topic}/votes", headers=meeting.token("m2", "council_member", scope=community),
-                               json={"choice": "in_favour"})
+        m2 = meeting.token("m2", "council_member", scope=community)
+        vote = await http.post(f"/meetings/{mid}/topics/{topic}/votes", headers=m2, json={"choice": "in_favour"})
         assert vote.status_code == 409 and vote.json()["error"] == "no_quorum"
         assert "法定人数" in vote.json()["message_zh"] and "quorum" in vote.json()["message_en"]
         closing = await http.post(f"/meetings/{mid}/topics/{topic}/vote/closing", headers=chair)
@@ -93,12 +98,13 @@ async def test_community_rules_set_the_quorum(meeting: Harness) -> None:
     topic = await _setup(meeting, community)
     chair = meeting.token(CHAIR, "council_chair", scope=community)
     async with meeting.client() as http:
-        r = await http.put(f"/communities/{community}/meeting-rules", headers=chair, json={"quorum": "6/8", "adoption": "1/2"})
+        rules = f"/communities/{community}/meeting-rules"
+        r = await http.put(rules, headers=chair, json={"quorum": "6/8", "adoption": "1/2"})
         assert r.status_code == 200 and r.json()["quorum"] == "3/4"
-        bad = await http.put(f"/communities/{community}/meeting-rules", headers=chair, json={"quorum": "0/3"})
+        bad = await http.put(rules, headers=chair, json={"quorum": "0/3"})
         assert bad.status_code == 422
         staff = meeting.token("staff-1", "staff", scope=community)
-        assert (await http.put(f"/communities/{community}/meeting-rules", headers=staff, json={})).status_code == 403
+        assert (await http.put(rules, headers=staff, json={})).status_code == 403
         mid = (await _schedule(meeting, http, community, topic)).json()["meeting_id"]
         attendance = (await _arrive(meeting, http, community, mid, MEMBERS[:6]))["attendance"]
         assert attendance["quorum_required"] == 7 and attendance["quorum_met"] is False
@@ -145,15 +151,18 @@ async def test_wrong_role_or_community_is_refused(meeting: Harness) -> None:
         assert (await http.post(f"/meetings/{mid}/opening", headers=foreign_chair)).status_code == 403
         assert (await http.post(f"/meetings/{mid}/opening", headers=staff)).status_code == 403
         foreign_staff = meeting.token("staff-9", "staff", scope=other)
-        r = await http.post(f"/meetings/{mid}/attendance", headers=foreign_staff, json={"person_id": "m1", "movement": "arrived"})
+        r = await http.post(f"/meetings/{mid}/attendance", headers=foreign_staff,
+                            json={"person_id": "m1", "movement": "arrived"})
         assert r.status_code == 403
 
         await _arrive(meeting, http, community, mid, MEMBERS[:6])
         chair = meeting.token(CHAIR, "council_chair", scope=community)
         assert (await http.post(f"/meetings/{mid}/opening", headers=chair)).status_code == 200
-        await http.post(f"/meetings/{mid}/topics/{topic}/vote", headers=chair, json={"text": RESOLUTION, "measures": MEASURES})
+        await http.post(f"/meetings/{mid}/topics/{topic}/vote", headers=chair,
+                        json={"text": RESOLUTION, "measures": MEASURES})
         member = meeting.token("m1", "council_member", scope=community)
-        r = await http.post(f"/meetings/{mid}/topics/{topic}/votes", headers=member, json={"member_id": "m2", "choice": "against"})
+        r = await http.post(f"/meetings/{mid}/topics/{topic}/votes", headers=member,
+                            json={"member_id": "m2", "choice": "against"})
         assert r.status_code == 403 and r.json()["error"] == "not_yourself"
         outsider = await http.post(f"/meetings/{mid}/topics/{topic}/votes", headers=chair,
                                    json={"member_id": "m9", "choice": "in_favour"})  # invited, not present
