@@ -1,0 +1,25 @@
+"""Meeting's migrations go down to the kit's tables and up again on a real PostgreSQL."""
+
+import asyncpg
+
+from services.kit import migrate
+
+TABLES = {"agenda_candidates", "council_rosters", "meeting_rules", "meetings", "meeting_outcomes"}
+
+
+async def _tables(url: str) -> set[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {r["tablename"] for r in rows}
+    finally:
+        await conn.close()
+
+
+async def test_meeting_migrations_downgrade_and_upgrade(make_database) -> None:
+    url = make_database("meeting")
+    assert TABLES <= await _tables(url)
+    migrate.downgrade("meeting", url, "meeting_0002")
+    assert not ({"council_rosters", "meeting_rules", "meetings", "meeting_outcomes"} & await _tables(url))
+    migrate.upgrade("meeting", url)
+    assert TABLES <= await _tables(url)
