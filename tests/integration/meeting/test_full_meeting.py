@@ -8,6 +8,7 @@ from uuid import uuid4
 import asyncpg
 
 from services.kit.rebuild import rebuild
+from tests.support.eventually import eventually
 from services.meeting.projection import TABLES, build_projection
 
 from .harness import CHAIR, MEASURES, MEMBERS, RESOLUTION, Harness, now, researched, roster, screened, submitted
@@ -110,6 +111,28 @@ async def test_a_full_meeting_ends_in_a_resolution_adopted_by_vote(meeting: Harn
     assert [(m["meeting_id"], m["status"], m["outcomes"]) for m in listed] == [(mid, "closed", {str(topic): "adopted"})]
     await meeting.wait_ready(COMMUNITY, topic, present=False)  # decided: no longer an agenda candidate
 
+
+
+async def test_an_older_roster_arriving_late_does_not_replace_the_newer_one(meeting: Harness) -> None:
+    community = "330102001102"
+    council = uuid4()
+    newer = roster(community, council)
+    older = roster(community, council, members=MEMBERS[:7]).model_copy(
+        update={"changed_at": newer.changed_at - timedelta(days=30)}
+    )
+    await meeting.send(newer)
+    await meeting.wait_roster(community)
+    late = await meeting.send(older)
+    conn = await asyncpg.connect(meeting.runtime.settings.database_url)
+    try:
+        seen = lambda: conn.fetchval("SELECT count(*) FROM processed_events WHERE event_id = $1", late.id)  # noqa: E731
+        await eventually(seen, lambda n: n == 1, what="the older roster consumed")
+    finally:
+        await conn.close()
+    async with meeting.client() as http:
+        staff = meeting.token("staff-1", "staff", scope=community)
+        body = (await http.get(f"/communities/{community}/roster", headers=staff)).json()
+    assert body["council_id"] == str(council) and len(body["fixed_members"]) == len(MEMBERS)
 
 async def _views(url: str) -> dict[str, list]:
     conn = await asyncpg.connect(url)
