@@ -7,30 +7,14 @@ mid-stream and restarted loses nothing and doubles nothing.
 import asyncio
 import signal
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support.eventually import eventually
-from tests.support.processes import ServiceProcess, service_env, token, yishi
+from tests.support.processes import ServiceProcess, token
 
 pytestmark = pytest.mark.e2e
-SERVICES = ("intake", "council", "meeting", "publication")
-
-
-@pytest.fixture(scope="module")
-def system(infra, tmp_path_factory):
-    prefix = f"e2e{uuid.uuid4().hex[:6]}."
-    databases = {s: infra.create_database(f"e2e_{s}_{uuid.uuid4().hex[:6]}") for s in SERVICES}
-    env = service_env(infra, prefix, databases)
-    for service in SERVICES:
-        yishi("migrate", service, env=env)
-    logs = Path(tmp_path_factory.mktemp("logs"))
-    running = {s: ServiceProcess(s, env, logs).start() for s in SERVICES}
-    yield running
-    for process in running.values():
-        process.terminate()
 
 
 def _topic(community: str, n: int) -> dict:

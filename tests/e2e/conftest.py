@@ -1,0 +1,39 @@
+"""The whole system as separate OS processes: the four services on the session's Kafka and
+PostgreSQL, with their own databases and topic prefix per test module, and a clock file
+the tests can move forward (YISHI_CLOCK_OFFSET_FILE)."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import ServiceProcess, service_env, yishi
+
+SERVICES = ("intake", "council", "meeting", "publication")
+
+
+class System(dict):
+    clock_file: Path
+
+    def move_clock(self, days: float) -> None:
+        current = float(self.clock_file.read_text() or 0)
+        self.clock_file.write_text(str(current + days * 86400))
+
+
+@pytest.fixture(scope="module")
+def system(infra, tmp_path_factory):
+    prefix = f"e2e{uuid.uuid4().hex[:6]}."
+    databases = {s: infra.create_database(f"e2e_{s}_{uuid.uuid4().hex[:6]}") for s in SERVICES}
+    work = Path(tmp_path_factory.mktemp("system"))
+    clock_file = work / "clock-offset-seconds"
+    clock_file.write_text("0")
+    env = service_env(
+        infra, prefix, databases, YISHI_CLOCK_OFFSET_FILE=str(clock_file), YISHI_PUBLICATION_TICK_SECONDS="0.5"
+    )
+    for service in SERVICES:
+        yishi("migrate", service, env=env)
+    running = System({s: ServiceProcess(s, env, work).start() for s in SERVICES})
+    running.clock_file = clock_file
+    yield running
+    for process in running.values():
+        process.terminate()
