@@ -28,7 +28,11 @@ def _topic(community: str, n: int) -> dict:
 
 
 async def _queue(client: httpx.AsyncClient, council: ServiceProcess, community: str) -> dict:
-    response = await client.get(f"{council.url}/communities/{community}/awaiting-screening", params={"limit": 500})
+    response = await client.get(
+        f"{council.url}/communities/{community}/awaiting-screening",
+        params={"limit": 500},
+        headers=token("secretary", "staff", scope=community),
+    )
     return response.json()
 
 

@@ -87,9 +87,9 @@ async def test_the_four_example_topics_go_through_all_six_steps(system) -> None:
         await c.until_status(unhappy, "closed")
 
         for receipt in receipts:
-            status = await c.receipt(receipt["receipt_code"])
+            status = await eventually(lambda: c.receipt(receipt["receipt_code"]), lambda s: s["status"] == "closed",
+                                      what="the receipt shows the topic closed")
             steps = [h["step"] for h in status["history"]]
-            assert status["status"] == "closed", steps
             assert [s for s in FULL_LIFE if s in steps] == FULL_LIFE, steps
         unhappy_steps = [h["step"] for h in (await c.receipt(receipts[3]["receipt_code"]))["history"]]
         assert "reopened" in unhappy_steps and unhappy_steps.count("implementing") == 2
@@ -196,6 +196,10 @@ async def test_an_objection_sends_a_topic_back_and_a_matter_is_escalated(system,
                                  json={"kind": "cppcc_proposal", "summary": "居民希望修建跨区快速路，建议作为政协提案报送。"})
         assert escalated.status_code in (200, 201), escalated.text
         topic = system["publication"].env["YISHI_KAFKA_TOPIC_PREFIX"] + "yishi.publication.v1"
-        events = [from_kafka(r.headers, r.key, r.value).data for r in await read_all(infra.bootstrap_servers, topic)]
-        matter = [e for e in events if isinstance(e, MatterEscalated)]
+
+        async def escalations() -> list[MatterEscalated]:
+            records = await read_all(infra.bootstrap_servers, topic)
+            return [e for e in (from_kafka(r.headers, r.key, r.value).data for r in records) if isinstance(e, MatterEscalated)]
+
+        matter = await eventually(escalations, lambda found: len(found) >= 1, what="MatterEscalated on Kafka")
         assert len(matter) == 1 and matter[0].kind == "cppcc_proposal" and str(matter[0].topic_id) == beyond["topic_id"]

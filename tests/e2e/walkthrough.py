@@ -67,7 +67,8 @@ class Community:
 
     async def awaiting(self, topic_id: str) -> None:
         async def queue() -> list[str]:
-            r = await self.call("GET", "council", f"/communities/{self.code}/awaiting-screening", params={"limit": 500})
+            r = await self.call("GET", "council", f"/communities/{self.code}/awaiting-screening", as_=self.staff,
+                                params={"limit": 500})
             return [t["topic_id"] for t in r.json().get("topics", [])]
 
         await eventually(queue, lambda ids: topic_id in ids, what=f"{topic_id} awaiting screening")

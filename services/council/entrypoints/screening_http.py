@@ -151,6 +151,9 @@ class ScreeningQueue(BaseModel):
     topics: list[AwaitingTopic]
 
 
+QUEUE_READERS = (Role.council_chair, Role.council_member, Role.staff, Role.party_committee)
+
+
 def queue_router(runtime: Any) -> APIRouter:
     router = APIRouter(tags=["council: screening 确定议题"])
 
@@ -161,9 +164,12 @@ def queue_router(runtime: Any) -> APIRouter:
     )
     async def awaiting(
         community_id: CommunityId,
+        actor: Annotated[Actor, Depends(require(*QUEUE_READERS))],
         limit: int = Query(default=100, ge=1, le=500),
         offset: int = Query(default=0, ge=0),
     ) -> ScreeningQueue:
+        # Residents' own words may name people and places: the queue is for the council and staff.
+        actor.ensure_community(community_id)
         async with runtime.pool.acquire() as conn:
             total, rows = await topics.awaiting(conn, community_id, limit, offset)
             others = await topics.comparable(conn, community_id) if rows else []

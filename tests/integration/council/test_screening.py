@@ -23,12 +23,15 @@ async def test_a_ready_council_screens_topics_every_way_and_publishes_its_roster
                               lambda s: any(len(e.fixed_members) == 7 for e in s), what="roster snapshot")
     assert roster[-1].chair_id == "chair" and {m.member_id for m in roster[-1].fixed_members} == {f"m{i}" for i in range(7)}
 
+    private = await council.client.get(f"/communities/{community}/awaiting-screening")
+    assert private.status_code == 401, "residents' own words are for the council and staff"
+
     toilet = await council.submit(community, "中山街无公共厕所")
     again = await council.submit(community, "中山街 无公共厕所！")
     parking = await council.submit(community, "泾崇路没有停车位")
     rejected = [await council.submit(community, f"第{i}号不予协商的议题") for i in range(7)]
 
-    queue = (await council.client.get(f"/communities/{community}/awaiting-screening")).json()
+    queue = (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()
     assert queue["total"] == 10
     flagged = {t["topic_id"]: t["possible_duplicates"] for t in queue["topics"]}
     assert [d["topic_id"] for d in flagged[str(again)]] == [str(toilet)]
@@ -55,7 +58,7 @@ async def test_a_ready_council_screens_topics_every_way_and_publishes_its_roster
 
     assert [await council.status(t) for t in (toilet, again, parking)] == ["accepted", "merged", "returned"]
     assert {await council.status(t) for t in rejected} == {"rejected"}
-    assert (await council.client.get(f"/communities/{community}/awaiting-screening")).json()["total"] == 0
+    assert (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()["total"] == 0
     events = await eventually(lambda: council.published("yishi.TopicScreened"),
                               lambda s: sum(e.community_id == community for e in s) == 10, what="10 screenings published")
     reasons = sorted(e.decision.reason for e in events if e.community_id == community and e.decision.outcome == "rejected")
@@ -65,7 +68,7 @@ async def test_a_ready_council_screens_topics_every_way_and_publishes_its_roster
     await council.feed(INTAKE.topic, TopicResubmitted(topic_id=parking, community_id=community,
                                                      details="泾崇路东段，晚上七点以后无处停车", resubmitted_at=submitted().submitted_at))
     await eventually(lambda: council.status(parking), lambda s: s == "resubmitted", what="back in the queue")
-    queue = (await council.client.get(f"/communities/{community}/awaiting-screening")).json()
+    queue = (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()
     assert [t["topic_id"] for t in queue["topics"]] == [str(parking)]
     r = await council.client.post(f"/topics/{parking}/screening", json={"outcome": "accepted", "category": "road_traffic"},
                                   headers=chair)
@@ -153,10 +156,10 @@ async def test_a_screening_that_arrives_before_its_submission_is_kept(council, c
     await council.feed(COUNCIL.topic, screened(topic_id, community))
     await eventually(lambda: council.db.fetchval("SELECT status FROM council_topics WHERE topic_id = $1", topic_id),
                      lambda s: s == "accepted", what="early screening kept")
-    assert (await council.client.get(f"/communities/{community}/awaiting-screening")).json()["total"] == 0
+    assert (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()["total"] == 0
     await council.feed(INTAKE.topic, submitted(topic_id, community, title="泾崇路没有停车位"))
     await eventually(lambda: council.status(topic_id), lambda s: s == "accepted", what="submission joined")
     shown = (await council.client.get(f"/topics/{topic_id}", headers=token(community, "staff"))).json()
     assert shown["title"] == "泾崇路没有停车位" and shown["status"] == "accepted"
     assert shown["decision"]["category"] == "public_welfare"
-    assert (await council.client.get(f"/communities/{community}/awaiting-screening")).json()["total"] == 0
+    assert (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()["total"] == 0
