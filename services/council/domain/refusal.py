@@ -1,19 +1,14 @@
 """A refusal (拒绝办理): a council rule said no, in both languages, with a stable error code."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-# Communities keep Beijing time (no daylight saving): "today" for a term or a visit is a local date.
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
+from services.kit.refusal import CHINA_TIME, DomainRefusal
+
+__all__ = ["CHINA_TIME", "CouncilRefused", "local_date"]
 
 
-class CouncilRefused(ValueError):
+class CouncilRefused(DomainRefusal):
     """A command refused by a council rule; ``error`` is stable, the messages are for people."""
-
-    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.error = error
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 def local_date(now: datetime) -> date:

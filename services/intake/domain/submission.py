@@ -11,13 +11,11 @@ from uuid import UUID, uuid4
 
 from yishi_contracts import Channel, SubmitterKind, TopicResubmitted, TopicSource, TopicSubmitted
 
+from services.kit.refusal import DomainRefusal
 
-class SubmissionRefused(ValueError):
-    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.error = error
-        self.message_zh = message_zh
-        self.message_en = message_en
+
+class SubmissionRefused(DomainRefusal):
+    """A submission the intake rules refuse."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Why the meeting refuses a command (拒绝): a stable error code and a message in both languages."""
 
+from services.kit.refusal import DomainRefusal
+
 REFUSALS: dict[str, tuple[str, str]] = {
     "already_scheduled": ("会议已安排，不能重复安排", "the meeting is already scheduled"),
     "not_scheduled": ("会议尚未安排", "the meeting has not been scheduled"),
@@ -57,14 +59,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
 }
 
 
-class MeetingRefused(ValueError):
+class MeetingRefused(DomainRefusal):
     """A command the meeting cannot carry out, with ``error`` code and both messages."""
-
-    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.error = error
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 def refusal(error: str) -> MeetingRefused:

@@ -4,20 +4,15 @@ A refusal names the rule it enforces with a stable error code and explains itsel
 resident in Chinese and to an engineer in English.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
-"""Deadlines and calendar days are counted in China Standard Time (UTC+8, no daylight saving)."""
+from services.kit.refusal import CHINA_TIME, DomainRefusal
+
+__all__ = ["CHINA_TIME", "PublicationRefused", "clean_text", "require_aware"]
 
 
-class PublicationRefused(ValueError):
+class PublicationRefused(DomainRefusal):
     """A command the publication domain will not carry out."""
-
-    def __init__(self, error: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.error = error
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 def require_aware(now: datetime) -> datetime:
