@@ -14,11 +14,11 @@ from yishi_contracts import (
     ResearchReopened, SiteVisit, TopicScreened, TopicSubmitted,
 )
 
-from services.kit.auth import mint_token
 from services.kit.binding import from_kafka, to_kafka
 from services.meeting.app import build_runtime
 from services.meeting.entrypoints.http import meeting_router
 from tests.support.eventually import eventually
+from tests.support.in_process import bearer
 from tests.support.kafka_reading import read_all
 
 KEY = "meeting-integration-test-key-0123456789"
@@ -97,7 +97,7 @@ class Harness:
 
     @staticmethod
     def token(sub: str, *roles: str, scope: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {mint_token(KEY, sub=sub, roles=list(roles), scope=scope)}"}
+        return bearer(KEY, sub, *roles, scope=scope)
 
     async def send(self, event: Event) -> Envelope:
         stream = COUNCIL if not isinstance(event, TopicSubmitted) else INTAKE
