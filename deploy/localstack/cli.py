@@ -55,9 +55,9 @@ def stack() -> tuple[LocalKafka, LocalPostgres]:
     return kafka, pg
 
 
-def jwt_key() -> str:
-    """The dev stack's token key: generated once, kept with its state (never used in production)."""
-    path = home() / "jwt.key"
+def _secret(name: str) -> str:
+    """A dev-stack secret: generated once, kept with its state (never used in production)."""
+    path = home() / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -66,7 +66,11 @@ def jwt_key() -> str:
 
 
 def service_env(kafka: LocalKafka, pg: LocalPostgres) -> dict[str, str]:
-    env = {"YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers, "YISHI_AUTH_JWT_KEY": jwt_key()}
+    env = {
+        "YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "YISHI_AUTH_JWT_KEY": _secret("jwt.key"),
+        "YISHI_PUBLICATION_RESIDENT_SALT": _secret("resident-salt.key"),
+    }
     for service in SERVICES:
         env[f"YISHI_{service.upper()}_DATABASE_URL"] = pg.url_for(f"yishi_{service}")
     return env

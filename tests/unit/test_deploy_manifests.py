@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from services.kit.auth import AuthSettings
 from kubernetes_validate import utils as kubernetes_validate
 
 from services.kit.cli import SERVICES
@@ -313,7 +315,7 @@ def test_kafka_configmap_sets_only_known_kafka_settings() -> None:
 
 def test_the_secret_is_only_an_example_outside_the_base() -> None:
     assert not [doc for _, doc in BASE if doc["kind"] == "Secret"], "apply -k would overwrite real credentials"
-    example = [(p, d) for p, d in ALL if d["kind"] == "Secret"]
+    example = [(p, d) for p, d in ALL if d["kind"] == "Secret" and d["metadata"]["name"] == DATABASE_SECRET]
     assert len(example) == 1
     path, secret = example[0]
     assert path.parent == EXAMPLES and ".example." in path.name
@@ -326,6 +328,32 @@ def test_the_secret_is_only_an_example_outside_the_base() -> None:
         assert url, f"{service}: not a postgresql://user:password@host:5432/database URL"
         assert url["db"] == f"yishi_{service}", "each service has its own database"
         assert url["password"] == "CHANGE_ME", "the committed Secret carries example passwords only"
+
+
+def test_every_example_secret_is_outside_the_base_with_example_values_only() -> None:
+    secrets = [(p, d) for p, d in ALL if d["kind"] == "Secret"]
+    assert {d["metadata"]["name"] for _, d in secrets} == {DATABASE_SECRET, "yishi-application-secrets"}
+    for path, secret in secrets:
+        assert path.parent == EXAMPLES and ".example." in path.name
+        assert all("CHANGE_ME" in value for value in secret["stringData"].values())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_verify_tokens_with_the_auth_settings(service: str) -> None:
+    deployment = _find("Deployment", f"yishi-{service}", BASE)
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {"configMapRef": {"name": "yishi-auth"}} in container.get("envFrom", [])
+    auth = _find("ConfigMap", "yishi-auth", BASE)
+    assert set(auth["data"]) <= {f"YISHI_AUTH_{f.upper()}" for f in AuthSettings.model_fields}
+    assert "YISHI_AUTH_JWT_KEY" not in auth["data"], "a shared HS256 key is for development only"
+
+
+def test_publication_keys_residents_with_a_secret_salt() -> None:
+    deployment = _find("Deployment", "yishi-publication", BASE)
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {v["name"]: v for v in container["env"]}
+    ref = env["YISHI_PUBLICATION_RESIDENT_SALT"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "yishi-application-secrets", "key": "resident-salt"}
 
 
 def test_referenced_configmaps_and_secrets_exist() -> None:

@@ -1,6 +1,8 @@
 """What every publication use case shares: configuration, stream ids, loading aggregates, refusals."""
 
 import hashlib
+import hmac
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,12 +43,17 @@ class PublicationConfig:
     @classmethod
     def from_env(cls) -> "PublicationConfig":
         days = float(os.environ.get("YISHI_PUBLICATION_DISCLOSURE_DAYS", "7"))
-        salt = os.environ.get("YISHI_PUBLICATION_RESIDENT_SALT", "yishi-publication")
+        salt = os.environ.get("YISHI_PUBLICATION_RESIDENT_SALT")
+        if not salt:
+            # Phone numbers are a small space: with a known key their hashes can be enumerated.
+            log.warning("YISHI_PUBLICATION_RESIDENT_SALT is not set: residents' keys use a public default; "
+                        "set a secret in any real deployment")
+            salt = "yishi-publication"
         return cls(disclosure=d.DisclosurePolicy(timedelta(days=days)), resident_salt=salt)
 
     def resident_key(self, phone: str) -> str:
-        """A resident's key: salted SHA-256 of the phone number; the number itself is never kept."""
-        return hashlib.sha256(f"{self.resident_salt}:{phone.strip()}".encode()).hexdigest()
+        """A resident's key: HMAC-SHA256 of the phone number under the secret; the number is never kept."""
+        return hmac.new(self.resident_salt.encode(), phone.strip().encode(), hashlib.sha256).hexdigest()
 
 
 def disclosure_stream(resolution_id: UUID) -> str:
