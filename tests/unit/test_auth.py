@@ -53,3 +53,45 @@ def test_without_a_configured_key_nothing_is_accepted() -> None:
     with pytest.raises(Refusal) as refused:
         TokenVerifier(AuthSettings(jwt_key="", jwks_url="")).verify("a.b.c")
     assert refused.value.status == 503
+
+
+def test_tokens_from_an_identity_provider_are_verified_with_its_jwks() -> None:
+    """A real JWKS endpoint on loopback; RS256 tokens signed with the provider's key."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    provider_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(RSAAlgorithm.to_jwk(provider_key.public_key()))
+    jwks = json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 — the stdlib's name
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(jwks)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = AuthSettings(jwks_url=f"http://127.0.0.1:{server.server_port}/certs", issuer="https://sso.test", audience="yishi")
+        claims = {"sub": "grid-07", "roles": ["staff"], "scope": "330102001001", "iss": "https://sso.test",
+                  "aud": "yishi", "exp": int(time.time()) + 300}
+        signed = jwt.encode(claims, provider_key, algorithm="RS256", headers={"kid": "k1"})
+        actor = TokenVerifier(settings).verify(signed)
+        assert actor == Actor("grid-07", frozenset({Role.staff}), "330102001001")
+
+        impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        with pytest.raises(jwt.PyJWTError):
+            TokenVerifier(settings).verify(jwt.encode(claims, impostor, algorithm="RS256", headers={"kid": "k1"}))
+        with pytest.raises(jwt.PyJWTError):  # a shared-key token is not accepted where a JWKS is configured
+            TokenVerifier(settings).verify(mint_token(KEY, sub="x", roles=["staff"], scope="3", issuer="https://sso.test"))
+    finally:
+        server.shutdown()
