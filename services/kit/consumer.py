@@ -3,9 +3,9 @@
 One database transaction per batch; offsets are committed by the subscriber only after
 ``handle`` returns (never auto-commit-first). A record that cannot be parsed, has an
 unknown type or an unsupported version goes to the dead-letter topic. A parsed event
-whose handler fails for reasons of its own (not the database being away) is isolated by
-replaying the batch one event at a time, and only that event is dead-lettered. A
-transient failure (database or network away) raises, so the batch is redelivered.
+whose handler fails for reasons of its own is isolated by replaying the batch one event at
+a time, and only that event is dead-lettered. A retryable failure (database or network
+away, a lost concurrency race) raises, so the batch is redelivered after a pause.
 """
 
 import logging
@@ -18,10 +18,15 @@ from yishi_contracts import Envelope
 
 from .binding import MalformedMessage, from_kafka
 from .db import TRANSIENT_DB_ERRORS
+from .eventstore import ConcurrencyConflict
 from .deadletter import DeadLetter, DeadLetterPublisher
 from .projection import Projection, apply_once
 
 log = logging.getLogger(__name__)
+
+# Worth redelivering rather than dead-lettering: the database is away, or a reaction lost an
+# optimistic-concurrency race with a command on the same stream and will decide again.
+RETRYABLE: tuple[type[BaseException], ...] = (*TRANSIENT_DB_ERRORS, ConcurrencyConflict)
 
 
 class ProjectionConsumer:
@@ -52,7 +57,7 @@ class ProjectionConsumer:
         if parsed:
             try:
                 applied = await self._apply([env for _, env in parsed])
-            except TRANSIENT_DB_ERRORS:
+            except RETRYABLE:
                 raise
             except Exception:
                 log.exception("batch failed in %s; isolating the failing event", self.service)
@@ -60,7 +65,7 @@ class ProjectionConsumer:
                 for record, envelope in parsed:
                     try:
                         applied += await self._apply([envelope])
-                    except TRANSIENT_DB_ERRORS:
+                    except RETRYABLE:
                         raise
                     except Exception as exc:  # noqa: BLE001 — a poison event must not stop the consumer
                         letters.append(DeadLetter(record, "processing_failed", repr(exc)))

@@ -26,8 +26,8 @@ from yishi_contracts import Envelope, Stream, dead_letter_topic
 
 from . import eventstore
 from .clock import Clock, clock_from_env
-from .consumer import ProjectionConsumer
-from .db import TRANSIENT_DB_ERRORS, create_pool
+from .consumer import RETRYABLE, ProjectionConsumer
+from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router
@@ -122,8 +122,8 @@ class ServiceRuntime:
             assert self.consumer is not None
             try:
                 await self.consumer.handle(records)
-            except TRANSIENT_DB_ERRORS:
-                await asyncio.sleep(1.0)  # the database is away: back off, then the batch is redelivered
+            except RETRYABLE:
+                await asyncio.sleep(1.0)  # back off, then the batch is redelivered
                 raise
 
     async def start(self) -> None:

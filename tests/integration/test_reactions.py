@@ -99,3 +99,47 @@ async def test_reaction_acts_once_and_rebuild_does_not_repeat_it(infra, make_dat
 
 def record_id(record) -> str:
     return dict(record.headers)["ce_id"].decode()
+
+
+async def test_a_reaction_that_loses_a_concurrency_race_is_redelivered_not_dead_lettered(
+    infra, make_database, settings_for
+) -> None:
+    from services.kit.eventstore import ConcurrencyConflict
+    from yishi_contracts import dead_letter_topic
+
+    url = make_database("council")
+    conn = await connect(url)
+    await conn.execute("CREATE TABLE reacted (topic_id uuid PRIMARY KEY, attempts int NOT NULL)")
+    attempts = {"n": 0}
+
+    def build_racing(runtime: ServiceRuntime) -> Projection:
+        view = Projection("racing", tables=["reacted"], topics=[INTAKE.topic])
+
+        @view.reacts_to(TopicSubmitted)
+        async def _react(c: asyncpg.Connection, envelope) -> None:
+            attempts["n"] += 1
+            if attempts["n"] == 1:  # a command appended to the same stream first
+                raise ConcurrencyConflict(str(envelope.data.topic_id), 0)
+            await c.execute("INSERT INTO reacted VALUES ($1, $2)", envelope.data.topic_id, attempts["n"])
+
+        return view
+
+    runtime = ServiceRuntime(settings_for("council", url), stream=COUNCIL, projection=build_racing)
+    await runtime.start()
+    try:
+        from aiokafka import AIOKafkaProducer
+
+        producer = AIOKafkaProducer(bootstrap_servers=infra.bootstrap_servers)
+        await producer.start()
+        event = submitted()
+        record = to_kafka(Envelope.wrap(event, source="/yishi/intake"))
+        await producer.send_and_wait(runtime.settings.kafka.topic(INTAKE.topic), record.value, key=record.key, headers=record.headers)
+        await producer.stop()
+
+        done = lambda: conn.fetchval("SELECT attempts FROM reacted WHERE topic_id = $1", event.topic_id)  # noqa: E731
+        assert await eventually(done, lambda n: n is not None, what="the reaction on its second delivery") == 2
+        dlq = runtime.settings.kafka.topic(dead_letter_topic("council"))
+        assert await read_all(infra.bootstrap_servers, dlq) == []
+    finally:
+        await conn.close()
+        await runtime.stop()
