@@ -60,14 +60,15 @@ async def test_relay_sigkilled_mid_stream_then_restarted_loses_nothing(infra, ma
         # Committed, not yet published: the relay is not running ("killed between commit and publish").
         assert await pool.fetchval("SELECT count(*) FROM outbox") == 400
 
-        first = _relay_process(url, infra.bootstrap_servers, batch=10)
+        # One row per batch (a few ms each) so that the kill surely lands mid-stream.
+        first = _relay_process(url, infra.bootstrap_servers, batch=1)
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM outbox"), lambda n: n <= 360, what="some published")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         left = await pool.fetchval("SELECT count(*) FROM outbox")
         assert 0 < left < 400, "the kill should land mid-stream"
 
-        second = _relay_process(url, infra.bootstrap_servers, batch=10)
+        second = _relay_process(url, infra.bootstrap_servers, batch=50)
         try:
             await eventually(lambda: pool.fetchval("SELECT count(*) FROM outbox"), lambda n: n == 0, what="outbox drained")
         finally:
