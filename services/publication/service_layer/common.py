@@ -24,6 +24,8 @@ PRIVATE_EVENTS: tuple[type, ...] = (
 """The domain's private events, stored under ``publication.<Name>.v1`` beside the public ones."""
 
 # Refusals about the request itself (422); every other domain refusal is a state conflict (409).
+log = logging.getLogger(__name__)
+
 INVALID_REQUEST = frozenset({
     "text_too_short", "text_too_long", "invalid_percent", "invalid_rating", "invalid_kind", "personal_data_in_objection",
     "tasks_required", "deadline_in_past", "resident_key_required", "assessor_required", "escalator_required",
