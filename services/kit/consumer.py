@@ -18,8 +18,8 @@ from yishi_contracts import Envelope
 
 from .binding import MalformedMessage, from_kafka
 from .db import TRANSIENT_DB_ERRORS
-from .eventstore import ConcurrencyConflict
 from .deadletter import DeadLetter, DeadLetterPublisher
+from .eventstore import ConcurrencyConflict
 from .projection import Projection, apply_once
 
 log = logging.getLogger(__name__)

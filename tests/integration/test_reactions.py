@@ -33,9 +33,12 @@ def build(runtime: ServiceRuntime) -> Projection:
     async def _seen(conn: asyncpg.Connection, envelope) -> None:
         await conn.execute("INSERT INTO seen VALUES ($1, 'submitted') ON CONFLICT DO NOTHING", envelope.data.topic_id)
 
-    @view.on(TopicScreened)
+    @view.on(TopicScreened)  # the two topics replay in any order: an upsert, never an UPDATE
     async def _screened(conn: asyncpg.Connection, envelope) -> None:
-        await conn.execute("UPDATE seen SET state = 'screened' WHERE topic_id = $1", envelope.data.topic_id)
+        await conn.execute(
+            "INSERT INTO seen VALUES ($1, 'screened') ON CONFLICT (topic_id) DO UPDATE SET state = 'screened'",
+            envelope.data.topic_id,
+        )
 
     @view.reacts_to(TopicSubmitted)
     async def _accept(conn: asyncpg.Connection, envelope) -> None:
