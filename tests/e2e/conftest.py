@@ -32,8 +32,12 @@ def system(infra, tmp_path_factory):
     )
     for service in SERVICES:
         yishi("migrate", service, env=env)
-    running = System({s: ServiceProcess(s, env, work).start() for s in SERVICES})
+    running = System()
     running.clock_file = clock_file
-    yield running
-    for process in running.values():
-        process.terminate()
+    try:
+        for service in SERVICES:  # if one fails to start, the ones already running are still stopped
+            running[service] = ServiceProcess(service, env, work).start()
+        yield running
+    finally:
+        for process in running.values():
+            process.terminate()

@@ -78,6 +78,8 @@ class ServiceProcess:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        self.process.kill()  # never leave a half-started service behind
+        self.process.wait()
         raise RuntimeError(f"{self.service} not ready after {timeout}s:\n{self.log_tail()}")
 
     def kill(self) -> None:
