@@ -9,7 +9,7 @@ eval "$("$PY" -m deploy.localstack env)"
 C=${1:-330102001001}
 INTAKE=http://127.0.0.1:8001 COUNCIL=http://127.0.0.1:8002 MEETING=http://127.0.0.1:8003 PUBLICATION=http://127.0.0.1:8004
 
-token() { "$PY" -m services.kit.cli token --sub "$1" --role "$2" --scope "$C" 2>/dev/null; }
+token() { "$PY" -m services.system.cli token --sub "$1" --role "$2" --scope "$C" 2>/dev/null; }
 field() { "$PY" -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 say() { printf '\n== %s\n' "$*"; }
 call() {  # call METHOD URL TOKEN [JSON]

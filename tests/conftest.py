@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from services.kit import migrate
+from services.system import migrate
 from services.kit.settings import KafkaSettings, ServiceSettings
 from tests.support.infra import Infra, infrastructure
 

@@ -58,6 +58,7 @@ from .events.publication import (
     TopicClosed,
     TopicReturnedToCouncil,
 )
+from .lifecycle import STATUSES, Status, Step, status_marked_by, status_of
 from .registry import (
     COUNCIL,
     EVENT_TYPES,
@@ -112,10 +113,13 @@ __all__ = [
     "ResearchReopened",
     "ResolutionAdopted",
     "Returned",
+    "STATUSES",
     "STREAMS",
     "Satisfaction",
     "SatisfactionRated",
     "SiteVisit",
+    "Status",
+    "Step",
     "Stream",
     "SubmitterKind",
     "Tally",
@@ -131,5 +135,7 @@ __all__ = [
     "dead_letter_topic",
     "label_zh",
     "resolve",
+    "status_marked_by",
+    "status_of",
     "stream_of",
 ]

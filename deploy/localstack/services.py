@@ -56,7 +56,7 @@ class LocalService:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "services.kit.cli", "serve", self.service, "--port", str(self.port)],
+                [sys.executable, "-m", "services.system.cli", "serve", self.service, "--port", str(self.port)],
                 cwd=REPO,
                 env={**os.environ, **self.env},
                 stdout=log,
@@ -83,7 +83,7 @@ class LocalService:
 
 def migrate_all(env: dict[str, str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "services.kit.cli", "migrate", "all"],
+        [sys.executable, "-m", "services.system.cli", "migrate", "all"],
         cwd=REPO,
         env={**os.environ, **env},
         capture_output=True,

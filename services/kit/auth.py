@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import Refusal
+from .refusal import NOT_YOURS, Refusal, RefusalKind
 
 
 class Role(StrEnum):
@@ -51,10 +51,10 @@ class Actor:
     def ensure_community(self, community_id: str) -> None:
         if not self.covers(community_id):
             raise Refusal(
-                403,
                 "outside_your_community",
                 f"您只能办理本社区（{self.scope}）的事项",
                 f"you may act only within {self.scope}, not {community_id}",
+                kind=NOT_YOURS,
             )
 
     def has(self, *roles: Role) -> bool:
@@ -73,7 +73,8 @@ class TokenVerifier:
         elif s.jwt_key:
             key, algorithms = s.jwt_key, ["HS256"]
         else:
-            raise Refusal(503, "auth_not_configured", "身份认证未配置", "authentication is not configured")
+            raise Refusal("auth_not_configured", "身份认证未配置", "authentication is not configured",
+                          kind=RefusalKind.unavailable)
         claims = jwt.decode(
             token,
             key,
@@ -112,14 +113,24 @@ def authenticated(request: Request) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Refusal(
-            401, "login_required", "此操作需要工作人员登录", "this needs a staff login (Authorization: Bearer <token>)"
+            "login_required", "此操作需要工作人员登录", "this needs a staff login (Authorization: Bearer <token>)",
+            kind=RefusalKind.unauthenticated,
         )
     try:
         return _verifier(request).verify(token.strip())
     except jwt.ExpiredSignatureError as exc:
-        raise Refusal(401, "token_expired", "登录已过期，请重新登录", "the token has expired") from exc
+        raise Refusal("token_expired", "登录已过期，请重新登录", "the token has expired",
+                      kind=RefusalKind.unauthenticated) from exc
     except jwt.PyJWTError as exc:
-        raise Refusal(401, "invalid_token", "登录凭证无效", f"the token is not valid: {exc}") from exc
+        raise Refusal("invalid_token", "登录凭证无效", f"the token is not valid: {exc}",
+                      kind=RefusalKind.unauthenticated) from exc
+
+
+def role_not_allowed(roles: tuple[Role, ...]) -> Refusal:
+    return Refusal(
+        "role_not_allowed", f"您的角色不能执行此操作（需要：{'、'.join(roles)}）",
+        f"your role may not do this (needs one of: {', '.join(roles)})", kind=NOT_YOURS,
+    )
 
 
 def require(*roles: Role):
@@ -127,11 +138,7 @@ def require(*roles: Role):
 
     def dependency(actor: Annotated[Actor, Depends(authenticated)]) -> Actor:
         if roles and not actor.has(*roles):
-            names = "、".join(roles)
-            raise Refusal(
-                403, "role_not_allowed", f"您的角色不能执行此操作（需要：{names}）",
-                f"your role may not do this (needs one of: {', '.join(roles)})",
-            )
+            raise role_not_allowed(roles)
         return actor
 
     return dependency

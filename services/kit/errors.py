@@ -13,18 +13,24 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .eventstore import ConcurrencyConflict
+from .refusal import Refusal, RefusalKind
 
 
-class Refusal(Exception):
-    """A domain or service-layer refusal, with its HTTP status and both languages."""
+HTTP_STATUS: dict[RefusalKind, int] = {
+    RefusalKind.invalid: 422,
+    RefusalKind.not_now: 409,
+    RefusalKind.not_found: 404,
+    RefusalKind.not_yours: 403,
+    RefusalKind.unauthenticated: 401,
+    RefusalKind.malformed: 400,
+    RefusalKind.too_large: 413,
+    RefusalKind.unavailable: 503,
+}
+"""The one place a refusal's kind becomes an HTTP status."""
 
-    def __init__(self, status: int, error: str, message_zh: str, message_en: str, **extra: Any) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.error = error
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.extra = extra
+
+def status_of(refusal: Refusal) -> int:
+    return HTTP_STATUS[refusal.kind]
 
 
 def _field_message(err: dict[str, Any]) -> tuple[str, str]:
@@ -78,12 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:
-        return JSONResponse(
-            status_code=exc.status,
-            content=jsonable_encoder(
-                {"error": exc.error, "message_zh": exc.message_zh, "message_en": exc.message_en, **exc.extra}
-            ),
-        )
+        headers = {"Retry-After": "5"} if exc.kind is RefusalKind.unavailable else None
+        return JSONResponse(status_code=status_of(exc), content=jsonable_encoder(exc.body()), headers=headers)
 
     @app.exception_handler(ConcurrencyConflict)
     async def _conflict(_: Request, exc: ConcurrencyConflict) -> JSONResponse:

@@ -7,3 +7,6 @@ OUTBOX_PENDING = Gauge("yishi_outbox_pending", "Outbox rows not yet published", 
 EVENTS_APPLIED = Counter("yishi_events_applied_total", "Events applied to a projection", ["service", "type"])
 EVENTS_DUPLICATE = Counter("yishi_events_duplicate_total", "Redelivered events skipped", ["service"])
 DEAD_LETTERS = Counter("yishi_dead_letters_total", "Records sent to the dead-letter topic", ["service", "reason"])
+COMMAND_CONFLICTS = Counter(
+    "yishi_command_conflicts_total", "Commands decided again after a concurrent change to their stream"
+)

@@ -11,7 +11,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any, Union
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Generic, TypeVar, Union
 from uuid import UUID
 
 import asyncpg
@@ -26,6 +27,7 @@ from yishi_contracts import Envelope, Stream, dead_letter_topic
 
 from . import eventstore
 from .clock import Clock, clock_from_env
+from .commands import Commands
 from .consumer import RETRYABLE, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
@@ -36,10 +38,12 @@ from .relay import OutboxRelay, build_producer
 from .settings import ServiceSettings
 from .streams import EventCodec, EventStream, Loaded
 from .topics import ensure_topics
+from .unit_of_work import PostgresUnits, PostgresUnitOfWork
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+V = TypeVar("V")
 
 
 async def _raw_body(message: Any) -> Any:
@@ -48,15 +52,25 @@ async def _raw_body(message: Any) -> Any:
     return message.body
 
 
-class ServiceRuntime:
+def _no_views(_conn: asyncpg.Connection) -> Any:
+    return None
+
+
+class ServiceRuntime(Generic[V]):
+    """One service's resources, and the typed port (``services.kit.ports.Service``) its use
+    cases run on: ``commands``, ``reading()``, ``on(conn)`` and ``clock``.
+
+    ``views`` builds the service's views port on a connection (its SQL adapters)."""
+
     def __init__(
         self,
         settings: ServiceSettings,
         *,
         stream: Stream,
-        projection: Projection | Callable[["ServiceRuntime"], Projection] | None = None,
+        projection: "Projection | Callable[[ServiceRuntime[V]], Projection] | None" = None,
         codec: EventCodec | None = None,
         clock: Clock | None = None,
+        views: Callable[[asyncpg.Connection], V] = _no_views,
         description: str = "",
     ) -> None:
         self.settings = settings
@@ -78,6 +92,11 @@ class ServiceRuntime:
         )
         self.topic = settings.kafka.topic(stream.topic)
         self.events = EventStream(codec=codec or EventCodec(settings.service, ()), source=stream.source, topic=self.topic)
+        self.units: PostgresUnits[V] = PostgresUnits(
+            pool=self._require_pool, events=self.events, views=views, now=self.clock.now,
+            projection=lambda: self.projection, service=settings.service,
+        )
+        self.commands: Commands[V] = Commands(self.units, self.clock)
         # A projection may need the runtime (a handler that records events of its own).
         self.projection = projection(self) if callable(projection) else projection
         if stream.events:
@@ -91,6 +110,17 @@ class ServiceRuntime:
             )
         if self.projection is not None:
             self._subscribe(self.projection)
+
+    def _require_pool(self) -> asyncpg.Pool:
+        if self.pool is None:
+            raise RuntimeError(f"{self.settings.service} has not started: no database pool yet")
+        return self.pool
+
+    def reading(self) -> AbstractAsyncContextManager[V]:
+        return self.units.reading()
+
+    def on(self, conn: asyncpg.Connection) -> PostgresUnitOfWork[V]:
+        return self.units.on(conn)
 
     @property
     def dead_letter_topic(self) -> str:

@@ -1,6 +1,6 @@
 """The tables every service's database has: event store, outbox, processed events.
 
-Called from each service's first migration, so the DDL lives in one place.
+Created by the kit's own Alembic branch (``kit_0001``), which every service's chain depends on.
 """
 
 OUTBOX_CHANNEL = "yishi_outbox"
@@ -45,9 +45,17 @@ CREATE TABLE processed_events (
     event_type    text        NOT NULL,
     processed_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- What reactions have acted on: never emptied by a rebuild, so a reaction acts once ever.
+CREATE TABLE processed_reactions (
+    event_id      uuid        PRIMARY KEY,
+    event_type    text        NOT NULL,
+    processed_at  timestamptz NOT NULL DEFAULT now()
+);
 """
 
 DROP_KIT_TABLES_SQL = """
+DROP TABLE IF EXISTS processed_reactions;
 DROP TABLE IF EXISTS processed_events;
 DROP TRIGGER IF EXISTS outbox_notify ON outbox;
 DROP TABLE IF EXISTS outbox;
@@ -55,12 +63,3 @@ DROP FUNCTION IF EXISTS outbox_notify();
 DROP TABLE IF EXISTS event_store;
 """
 
-
-# Added by each service's second migration: what reactions have acted on (never rebuilt).
-REACTIONS_SQL = """
-CREATE TABLE processed_reactions (
-    event_id      uuid        PRIMARY KEY,
-    event_type    text        NOT NULL,
-    processed_at  timestamptz NOT NULL DEFAULT now()
-);
-"""

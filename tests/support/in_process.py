@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from yishi_contracts import STREAMS, Envelope
 
-from services.kit import migrate
+from services.system import migrate
 from services.kit.auth import AuthSettings, TokenVerifier, mint_token
 from services.kit.binding import from_kafka, to_kafka
 from services.kit.settings import KafkaSettings, ServiceSettings

@@ -43,7 +43,7 @@ def service_env(infra, prefix: str, databases: dict[str, str], **extra: str) -> 
 
 def yishi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "services.kit.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "services.system.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
 
 
@@ -62,7 +62,7 @@ class ServiceProcess:
     def start(self, timeout: float = 60) -> "ServiceProcess":
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.kit.cli", "serve", self.service, "--port", str(self.port)],
+            [sys.executable, "-m", "services.system.cli", "serve", self.service, "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -6,7 +6,8 @@ import jwt
 import pytest
 
 from services.kit.auth import Actor, AuthSettings, Role, TokenVerifier, mint_token
-from services.kit.errors import Refusal
+from services.kit.errors import status_of
+from services.kit.refusal import Refusal
 
 KEY = "unit-test-key-0123456789abcdef0123456789"
 
@@ -26,7 +27,7 @@ def test_a_county_office_scope_covers_its_communities() -> None:
     assert office.covers("330102001001") and not office.covers("330103001001")
     with pytest.raises(Refusal) as refused:
         office.ensure_community("330103001001")
-    assert refused.value.status == 403
+    assert status_of(refused.value) == 403
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_an_expired_token_is_refused() -> None:
 def test_without_a_configured_key_nothing_is_accepted() -> None:
     with pytest.raises(Refusal) as refused:
         TokenVerifier(AuthSettings(jwt_key="", jwks_url="")).verify("a.b.c")
-    assert refused.value.status == 503
+    assert status_of(refused.value) == 503
 
 
 def test_tokens_from_an_identity_provider_are_verified_with_its_jwks() -> None:

@@ -27,7 +27,7 @@ import yaml
 from services.kit.auth import AuthSettings
 from kubernetes_validate import utils as kubernetes_validate
 
-from services.kit.cli import SERVICES
+from services.system.cli import SERVICES
 from services.kit.settings import KafkaSettings
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from services.kit.refusal import CHINA_TIME, DomainRefusal
+from services.kit.refusal import CHINA_TIME, Refusal
 
 __all__ = ["CHINA_TIME", "CouncilRefused", "local_date"]
 
 
-class CouncilRefused(DomainRefusal):
+class CouncilRefused(Refusal):
     """A command refused by a council rule; ``error`` is stable, the messages are for people."""
 
 

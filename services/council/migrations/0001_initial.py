@@ -5,16 +5,13 @@ Revision ID: council_0001
 
 from alembic import op
 
-from services.kit.schema import DROP_KIT_TABLES_SQL, KIT_TABLES_SQL
-
 revision = "council_0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = "kit_0001"
 
 
 def upgrade() -> None:
-    op.execute(KIT_TABLES_SQL)
     op.execute(
         """
         CREATE TABLE screening_queue (
@@ -37,4 +34,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE screening_queue;")
-    op.execute(DROP_KIT_TABLES_SQL)

@@ -10,7 +10,7 @@ Revision ID: council_0003
 from alembic import op
 
 revision = "council_0003"
-down_revision = "council_0002"
+down_revision = "council_0001"
 branch_labels = None
 depends_on = None
 

@@ -11,10 +11,10 @@ from uuid import UUID, uuid4
 
 from yishi_contracts import Channel, SubmitterKind, TopicResubmitted, TopicSource, TopicSubmitted
 
-from services.kit.refusal import DomainRefusal
+from services.kit.refusal import Refusal
 
 
-class SubmissionRefused(DomainRefusal):
+class SubmissionRefused(Refusal):
     """A submission the intake rules refuse."""
 
 

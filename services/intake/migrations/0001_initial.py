@@ -1,20 +1,17 @@
-"""intake: kit tables, submissions (with private contact data), topic progress.
+"""intake: submissions (with private contact data), topic progress.
 
 Revision ID: intake_0001
 """
 
 from alembic import op
 
-from services.kit.schema import DROP_KIT_TABLES_SQL, KIT_TABLES_SQL
-
 revision = "intake_0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = "kit_0001"
 
 
 def upgrade() -> None:
-    op.execute(KIT_TABLES_SQL)
     op.execute(
         """
         CREATE TABLE submissions (
@@ -41,4 +38,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE topic_progress; DROP TABLE submissions;")
-    op.execute(DROP_KIT_TABLES_SQL)

@@ -1,6 +1,6 @@
 """Why the meeting refuses a command (拒绝): a stable error code and a message in both languages."""
 
-from services.kit.refusal import DomainRefusal
+from services.kit.refusal import Refusal
 
 REFUSALS: dict[str, tuple[str, str]] = {
     "already_scheduled": ("会议已安排，不能重复安排", "the meeting is already scheduled"),
@@ -59,7 +59,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
 }
 
 
-class MeetingRefused(DomainRefusal):
+class MeetingRefused(Refusal):
     """A command the meeting cannot carry out, with ``error`` code and both messages."""
 
 

@@ -6,7 +6,7 @@ Revision ID: meeting_0003
 from alembic import op
 
 revision = "meeting_0003"
-down_revision = "meeting_0002"
+down_revision = "meeting_0001"
 branch_labels = None
 depends_on = None
 

@@ -6,12 +6,12 @@ resident in Chinese and to an engineer in English.
 
 from datetime import datetime
 
-from services.kit.refusal import CHINA_TIME, DomainRefusal
+from services.kit.refusal import CHINA_TIME, Refusal
 
 __all__ = ["CHINA_TIME", "PublicationRefused", "clean_text", "require_aware"]
 
 
-class PublicationRefused(DomainRefusal):
+class PublicationRefused(Refusal):
     """A command the publication domain will not carry out."""
 
 

@@ -5,16 +5,13 @@ Revision ID: publication_0001
 
 from alembic import op
 
-from services.kit.schema import DROP_KIT_TABLES_SQL, KIT_TABLES_SQL
-
 revision = "publication_0001"
 down_revision = None
 branch_labels = None
-depends_on = None
+depends_on = "kit_0001"
 
 
 def upgrade() -> None:
-    op.execute(KIT_TABLES_SQL)
     op.execute(
         """
         CREATE TABLE board (
@@ -39,4 +36,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE board;")
-    op.execute(DROP_KIT_TABLES_SQL)

@@ -9,7 +9,7 @@ Revision ID: publication_0003
 from alembic import op
 
 revision = "publication_0003"
-down_revision = "publication_0002"
+down_revision = "publication_0001"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from services.kit import migrate
+from services.system import migrate
 
 TABLES = {"agenda_candidates", "council_rosters", "meeting_rules", "meetings", "meeting_outcomes"}
 
@@ -19,7 +19,7 @@ async def _tables(url: str) -> set[str]:
 async def test_meeting_migrations_downgrade_and_upgrade(make_database) -> None:
     url = make_database("meeting")
     assert TABLES <= await _tables(url)
-    migrate.downgrade("meeting", url, "meeting_0002")
+    migrate.downgrade("meeting", url, "meeting_0001")
     assert not ({"council_rosters", "meeting_rules", "meetings", "meeting_outcomes"} & await _tables(url))
     migrate.upgrade("meeting", url)
     assert TABLES <= await _tables(url)

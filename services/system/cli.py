@@ -10,18 +10,13 @@
 
 import argparse
 import asyncio
-import importlib
 import logging
 import sys
-from typing import Any
 
-from .settings import KafkaSettings, ServiceSettings, load_settings
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import KafkaSettings, ServiceSettings, load_settings
 
-SERVICES = ("intake", "council", "meeting", "publication")
-
-
-def _app_module(service: str) -> Any:
-    return importlib.import_module(f"services.{service}.app")
+from .catalog import SERVICES, app_module
 
 
 def _services(name: str) -> tuple[str, ...]:
@@ -59,11 +54,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from .rebuild import rebuild
+    from services.kit.rebuild import rebuild
 
     for service in _services(args.service):
         settings = load_settings(service)
-        runtime = _app_module(service).build_runtime(settings)
+        runtime = app_module(service).build_runtime(settings)
         report = asyncio.run(
             rebuild(
                 service=service,
@@ -81,7 +76,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def cmd_topics(_: argparse.Namespace) -> int:
     from yishi_contracts import STREAMS, dead_letter_topic
 
-    from .topics import ensure_topics
+    from services.kit.topics import ensure_topics
 
     kafka = KafkaSettings()
     names = [kafka.topic(s.topic) for s in STREAMS] + [kafka.topic(dead_letter_topic(s)) for s in SERVICES]
@@ -92,10 +87,10 @@ def cmd_topics(_: argparse.Namespace) -> int:
     return 0
 
 
-def documentation_runtimes() -> list[Any]:
+def documentation_runtimes() -> list[ServiceRuntime]:
     """Every service's runtime, built without connecting, for generated documents."""
     return [
-        _app_module(s).build_runtime(
+        app_module(s).build_runtime(
             ServiceSettings(
                 service=s,
                 database_url="postgresql://documentation-only",
@@ -120,7 +115,7 @@ def cmd_contracts(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .auth import AuthSettings, mint_token
+    from services.kit.auth import AuthSettings, mint_token
 
     settings = AuthSettings()
     if not settings.jwt_key:
