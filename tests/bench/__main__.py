@@ -1,0 +1,75 @@
+"""``python -m tests.bench [--events N] [--runs R]``: Yishi's backbone against its raw libraries.
+
+Each run pushes N real TopicSubmitted events through raw aiokafka/asyncpg and through the
+kit (relay, live projection, rebuild) on the same Kafka and PostgreSQL, and prints the
+ratios. Servers: the test suite's (YISHI_TEST_* variables, or local processes it starts).
+"""
+
+import argparse
+import asyncio
+import logging
+import statistics
+import uuid
+
+from services.kit.topics import ensure_topics
+from services.system import migrate
+from tests.support.infra import infrastructure
+
+from . import raw, yishi
+from .workload import records, submissions
+
+
+async def one_run(infra, n: int) -> dict[str, float]:
+    run = uuid.uuid4().hex[:6]
+    prefix, raw_topic = f"bench{run}.", f"bench{run}.raw"
+    envelopes = submissions(n)
+    wire = records(envelopes)
+    await ensure_topics(infra.bootstrap_servers, [raw_topic, f"{prefix}yishi.intake.v1"], partitions=12,
+                        replication_factor=1)
+    raw_db = infra.create_database(f"bench_raw_{run}")
+    service_db = infra.create_database(f"bench_{yishi.SERVICE}_{run}")
+    migrate.upgrade(yishi.SERVICE, service_db)
+    figures = {"raw produce": await raw.produce(infra.bootstrap_servers, raw_topic, wire)}
+    figures["raw getmany+validate+COPY"] = await raw.consume_into_postgres(infra.bootstrap_servers, raw_topic, raw_db, n)
+    figures["relay drain"] = await yishi.relay_drain(service_db, infra.bootstrap_servers, prefix, envelopes)
+    figures["projection catch-up (live)"] = await yishi.live_catch_up(service_db, infra.bootstrap_servers, prefix, n)
+    figures["rebuild"], _ = await yishi.replay(service_db, infra.bootstrap_servers, prefix)
+    return figures
+
+
+RATIOS = (
+    ("relay drain", "raw produce", 0.5),
+    ("projection catch-up (live)", "raw getmany+validate+COPY", 0.5),
+    ("rebuild", "raw getmany+validate+COPY", 0.5),
+)
+
+
+def report(runs: list[dict[str, float]]) -> str:
+    lines = [f"{'measure':34} " + " ".join(f"{'run ' + str(i + 1):>10}" for i in range(len(runs))) + f" {'median':>10}"]
+    for name in runs[0]:
+        values = [r[name] for r in runs]
+        lines.append(f"{name + ' /s':34} " + " ".join(f"{v:10.0f}" for v in values) + f" {statistics.median(values):10.0f}")
+    lines.append("")
+    lines.append(f"{'ratio (goal)':34} " + " ".join(f"{'':>10}" for _ in runs) + f" {'median':>10}")
+    for ours, theirs, goal in RATIOS:
+        values = [r[ours] / r[theirs] for r in runs]
+        lines.append(f"{ours + ' / ' + theirs.split(' ')[1]:34} " + " ".join(f"{v:10.2f}" for v in values)
+                     + f" {statistics.median(values):10.2f}  (≥ {goal})")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("faststream").setLevel(logging.WARNING)
+    with infrastructure() as infra:
+        runs = [asyncio.run(one_run(infra, args.events)) for _ in range(args.runs)]
+    print(f"\n{args.events} TopicSubmitted events, {args.runs} runs, 12 partitions\n")
+    print(report(runs))
+
+
+if __name__ == "__main__":
+    main()
