@@ -1,7 +1,8 @@
 """Who is acting: a verified bearer token (JWT) naming the actor, their roles and their scope.
 
-The scope is a prefix of the 12-digit division code: a community's staff and council hold
-their community's full code; a street office 9 digits; a county CPPCC office 6. An actor
+The scope is a prefix of the 12-digit division code, carried in the ``division`` claim (not
+OAuth's ``scope``, which lists granted scopes): a community's staff and council hold their
+community's full code; a street office 9 digits; a county CPPCC office 6. An actor
 may act on a community whose code starts with their scope. Tokens are verified with a
 shared key (HS256, ``YISHI_AUTH_JWT_KEY``) or a JWKS endpoint (``YISHI_AUTH_JWKS_URL``),
 with PyJWT. Residents' submissions and the public board need no token.
@@ -37,6 +38,8 @@ class AuthSettings(BaseSettings):
     issuer: str = "yishi"
     audience: str = "yishi"
     leeway_seconds: int = Field(default=30, ge=0)
+    division_claim: str = "division"
+    """The claim holding the actor's division-code prefix (a Keycloak user-attribute mapper)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class TokenVerifier:
             roles = frozenset(Role(r) for r in claims.get("roles", []))
         except ValueError as exc:
             raise jwt.InvalidTokenError(f"unknown role: {exc}") from exc
-        return Actor(id=str(claims["sub"]), roles=roles, scope=str(claims.get("scope", "")))
+        return Actor(id=str(claims["sub"]), roles=roles, scope=str(claims.get(s.division_claim, "")))
 
 
 def mint_token(key: str, *, sub: str, roles: list[str], scope: str, ttl_seconds: int = 8 * 3600,
@@ -97,7 +100,7 @@ def mint_token(key: str, *, sub: str, roles: list[str], scope: str, ttl_seconds:
     for role in roles:
         Role(role)
     now = int(time.time())
-    claims = {"sub": sub, "roles": roles, "scope": scope, "iat": now, "exp": now + ttl_seconds, "iss": issuer, "aud": audience}
+    claims = {"sub": sub, "roles": roles, "division": scope, "iat": now, "exp": now + ttl_seconds, "iss": issuer, "aud": audience}
     return jwt.encode(claims, key, algorithm="HS256")
 
 

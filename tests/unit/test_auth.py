@@ -35,7 +35,7 @@ def test_a_county_office_scope_covers_its_communities() -> None:
     [
         mint_token("another-key-0123456789abcdef0123456789", sub="x", roles=["staff"], scope="330102001001"),
         mint_token(KEY, sub="x", roles=["staff"], scope="330102001001", audience="someone-else"),
-        jwt.encode({"sub": "x", "roles": ["emperor"], "scope": "3", "exp": time.time() + 60, "iss": "yishi", "aud": "yishi"}, KEY),
+        jwt.encode({"sub": "x", "roles": ["emperor"], "division": "3", "exp": time.time() + 60, "iss": "yishi", "aud": "yishi"}, KEY),
         jwt.encode({"sub": "x", "roles": ["staff"], "iss": "yishi", "aud": "yishi"}, KEY),  # no expiry
     ],
 )
@@ -83,7 +83,7 @@ def test_tokens_from_an_identity_provider_are_verified_with_its_jwks() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         settings = AuthSettings(jwks_url=f"http://127.0.0.1:{server.server_port}/certs", issuer="https://sso.test", audience="yishi")
-        claims = {"sub": "grid-07", "roles": ["staff"], "scope": "330102001001", "iss": "https://sso.test",
+        claims = {"sub": "grid-07", "roles": ["staff"], "division": "330102001001", "iss": "https://sso.test",
                   "aud": "yishi", "exp": int(time.time()) + 300}
         signed = jwt.encode(claims, provider_key, algorithm="RS256", headers={"kid": "k1"})
         actor = TokenVerifier(settings).verify(signed)
