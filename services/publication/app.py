@@ -8,26 +8,27 @@ from yishi_contracts import PUBLICATION
 from services.kit.clock import Clock
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
-from services.kit.streams import EventCodec
 
+from .adapters.views import SqlPublicationViews
 from .entrypoints.http import publication_router
 from .projection import build_projection
-from .service_layer.common import PRIVATE_EVENTS, PublicationConfig
-from .service_layer.disclosures import conclude_due
+from .service_layer.conclusion import conclude_due
+from .service_layer.config import CODEC, PublicationConfig
+from .service_layer.ports import PublicationViews
 
 
 def build_runtime(settings: ServiceSettings, *, clock: Clock | None = None,
-                  config: PublicationConfig | None = None) -> ServiceRuntime:
+                  config: PublicationConfig | None = None) -> ServiceRuntime[PublicationViews]:
     config = config or PublicationConfig.from_env()
-    runtime = ServiceRuntime(
+    runtime: ServiceRuntime[PublicationViews] = ServiceRuntime(
         settings,
         stream=PUBLICATION,
         projection=partial(build_projection, config=config),
-        codec=EventCodec("publication", PRIVATE_EVENTS),
+        codec=CODEC,
         clock=clock,
+        views=SqlPublicationViews,
         description="Publication: public board, disclosure and objections, implementation, satisfaction, escalation.",
     )
-    runtime.publication_config = config  # type: ignore[attr-defined]  # the routers read the same settings
 
     @runtime.every_tick
     async def conclude_disclosures() -> None:
@@ -36,9 +37,8 @@ def build_runtime(settings: ServiceSettings, *, clock: Clock | None = None,
     return runtime
 
 
-def create_app(settings: ServiceSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
-    runtime = build_runtime(settings or load_settings("publication"), clock=clock)
-    return runtime.create_app(
-        title="Yishi publication 公开公示",
-        routers=[publication_router(runtime, runtime.publication_config)],  # type: ignore[attr-defined]
-    )
+def create_app(settings: ServiceSettings | None = None, *, clock: Clock | None = None,
+               config: PublicationConfig | None = None) -> FastAPI:
+    config = config or PublicationConfig.from_env()
+    runtime = build_runtime(settings or load_settings("publication"), clock=clock, config=config)
+    return runtime.create_app(title="Yishi publication 公开公示", routers=[publication_router(runtime, config)])

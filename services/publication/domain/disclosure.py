@@ -10,14 +10,14 @@ implementation may start.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Iterable
 from uuid import UUID, uuid4
 
 from yishi_contracts import Measure, ResolutionAdopted
 
-from .refusal import CHINA_TIME, PublicationRefused, clean_text, require_aware
+from .refusal import CHINA_TIME, INVALID, NOT_FOUND, PublicationRefused, clean_text, require_aware
 
 RETURNED_TO_COUNCIL = "returned_to_council"
 CLEARED_FOR_IMPLEMENTATION = "cleared_for_implementation"
@@ -38,12 +38,15 @@ class DisclosurePolicy:
     def __post_init__(self) -> None:
         if not timedelta(days=1) <= self.period <= timedelta(days=60):
             raise PublicationRefused(
-                "invalid_period", "公示期须在1天到60天之间", "the disclosure period must be between 1 and 60 days"
+                "invalid_period", "公示期须在1天到60天之间", "the disclosure period must be between 1 and 60 days",
+                kind=INVALID,
             )
 
 
 @dataclass(frozen=True)
-class DisclosureStarted:
+class ResolutionPublished:
+    """The resolution went on the public board; the period runs until ``ends_at``."""
+
     topic_id: UUID
     community_id: str
     resolution_id: UUID
@@ -89,7 +92,7 @@ class DisclosureConcluded:
     outcome: str = CLEARED_FOR_IMPLEMENTATION
 
 
-DisclosureEvent = DisclosureStarted | ObjectionRaised | ObjectionAssessed | DisclosureReturnedToCouncil | DisclosureConcluded
+DisclosureEvent = ResolutionPublished | ObjectionRaised | ObjectionAssessed | DisclosureReturnedToCouncil | DisclosureConcluded
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Objection:
         return self.substantive is not None
 
 
-def publish(resolution: ResolutionAdopted, *, now: datetime, policy: DisclosurePolicy | None = None) -> DisclosureStarted:
+def publish(resolution: ResolutionAdopted, *, now: datetime, policy: DisclosurePolicy | None = None) -> ResolutionPublished:
     """Put an adopted resolution on the public board; the period starts now."""
     require_aware(now)
     if now < resolution.adopted_at:
@@ -115,7 +118,7 @@ def publish(resolution: ResolutionAdopted, *, now: datetime, policy: DisclosureP
             "a resolution cannot be published before it was adopted",
         )
     period = (policy or DisclosurePolicy()).period
-    return DisclosureStarted(
+    return ResolutionPublished(
         topic_id=resolution.topic_id,
         community_id=resolution.community_id,
         resolution_id=resolution.resolution_id,
@@ -141,18 +144,21 @@ class Disclosure:
     events: tuple[DisclosureEvent, ...] = field(default=(), repr=False)
 
     @classmethod
-    def replay(cls, events: Iterable[DisclosureEvent]) -> "Disclosure":
-        stream = iter(events)
-        first = next(stream)
-        if not isinstance(first, DisclosureStarted):
-            raise ValueError("a disclosure's history starts with DisclosureStarted")
-        state = cls(
-            first.topic_id, first.community_id, first.resolution_id, first.measures, first.published_at, first.ends_at,
-            events=(first,),
-        )
-        for event in stream:
-            state = state.apply(event)
-        return state
+    def fold(cls, events: Sequence[object]) -> "Disclosure | None":
+        """The disclosure from its stream (None for an empty one); the public copies stored
+        beside the domain's own events are skipped."""
+        disclosure = None
+        for event in events:
+            if isinstance(event, DisclosureEvent):
+                disclosure = disclosure.apply(event) if disclosure else cls.start(event)
+        return disclosure
+
+    @classmethod
+    def start(cls, event: DisclosureEvent) -> "Disclosure":
+        if not isinstance(event, ResolutionPublished):
+            raise ValueError("a disclosure's history starts with ResolutionPublished")
+        return cls(event.topic_id, event.community_id, event.resolution_id, event.measures, event.published_at,
+                   event.ends_at, events=(event,))
 
     def apply(self, event: DisclosureEvent) -> "Disclosure":
         """The state after one more event."""
@@ -205,6 +211,7 @@ class Disclosure:
                 "personal_data_in_objection",
                 "异议会公开显示，请不要填写手机号或身份证号",
                 "objections are public: leave out phone and ID-card numbers",
+                kind=INVALID,
             )
         return ObjectionRaised(self.topic_id, objection_id or uuid4(), cleaned, now)
 
@@ -216,11 +223,12 @@ class Disclosure:
         self._require_open()
         objection = next((o for o in self.objections if o.objection_id == objection_id), None)
         if objection is None:
-            raise PublicationRefused("unknown_objection", "找不到这条异议", "no such objection in this disclosure")
+            raise PublicationRefused("unknown_objection", "找不到这条异议", "no such objection in this disclosure",
+                                     kind=NOT_FOUND)
         if objection.assessed:
             raise PublicationRefused("objection_already_assessed", "这条异议已经认定过", "this objection has already been assessed")
         if not assessed_by.strip():
-            raise PublicationRefused("assessor_required", "须注明认定人", "the assessing worker must be named")
+            raise PublicationRefused("assessor_required", "须注明认定人", "the assessing worker must be named", kind=INVALID)
         cleaned = clean_text(reason, field_zh="认定理由", field_en="reason", min_chars=REASON_MIN_CHARS, max_chars=REASON_MAX_CHARS)
         assessed = ObjectionAssessed(self.topic_id, objection_id, substantive, cleaned, assessed_by.strip(), now)
         if substantive:
@@ -244,6 +252,13 @@ class Disclosure:
                 "every objection must be assessed before the disclosure concludes",
             )
         return DisclosureConcluded(self.topic_id, now)
+
+    def conclude_when_due(self, *, now: datetime) -> list[DisclosureEvent]:
+        """The periodic duty's decision: conclude once the period is over and every objection is
+        assessed; until then (or once the disclosure has ended) there is nothing to do."""
+        if self.outcome is not None or self.pending_objections or require_aware(now) < self.ends_at:
+            return []
+        return [self.conclude(now=now)]
 
     def _require_open(self) -> None:
         if self.outcome == RETURNED_TO_COUNCIL:

@@ -6,27 +6,24 @@ to the county CPPCC (县政协) once, as a CPPCC proposal (提案) or a social-c
 (社情民意信息), with a summary.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import StrEnum
-from typing import Iterable
 from uuid import UUID, uuid4
 
-from yishi_contracts import ExclusionReason, Rejected, ResolutionAdopted, TopicScreened, label_zh
+from yishi_contracts import (
+    EscalationGround,
+    EscalationKind,
+    ExclusionReason,
+    Rejected,
+    ResolutionAdopted,
+    TopicScreened,
+    label_zh,
+)
 
-from .refusal import PublicationRefused, clean_text, require_aware
+from .refusal import INVALID, PublicationRefused, clean_text, require_aware
 
 COUNTY_CPPCC = "county_cppcc"
-
-
-class EscalationKind(StrEnum):
-    cppcc_proposal = "cppcc_proposal"  # 政协提案
-    social_conditions_report = "social_conditions_report"  # 社情民意信息
-
-
-class EscalationGround(StrEnum):
-    beyond_authority = "beyond_authority"  # 超出职能权限（议题筛选时不予协商）
-    needs_higher_level = "needs_higher_level"  # 议事会认定需上级解决的协商意见
 
 
 _NOT_ESCALATED: dict[ExclusionReason, tuple[str, str]] = {
@@ -64,7 +61,9 @@ class EscalationGroundRecorded:
 
 
 @dataclass(frozen=True)
-class MatterEscalated:
+class EscalationFiled:
+    """The matter went to the county CPPCC as a proposal or a social-conditions report."""
+
     topic_id: UUID
     community_id: str
     escalation_id: UUID
@@ -76,7 +75,7 @@ class MatterEscalated:
     addressee: str = COUNTY_CPPCC
 
 
-EscalationEvent = EscalationGroundRecorded | MatterEscalated
+EscalationEvent = EscalationGroundRecorded | EscalationFiled
 
 
 def ground_from_screening(screened: TopicScreened) -> EscalationGroundRecorded:
@@ -114,15 +113,18 @@ class Escalation:
     topic_id: UUID
     community_id: str
     ground: EscalationGround | None = None
-    escalated: MatterEscalated | None = None
+    escalated: EscalationFiled | None = None
     events: tuple[EscalationEvent, ...] = field(default=(), repr=False)
 
     @classmethod
-    def replay(cls, topic_id: UUID, community_id: str, events: Iterable[EscalationEvent]) -> "Escalation":
-        state = cls(topic_id, community_id)
+    def fold(cls, events: Sequence[object]) -> "Escalation | None":
+        """The escalation from its stream (None for an empty one); public copies are skipped."""
+        escalation = None
         for event in events:
-            state = state.apply(event)
-        return state
+            if isinstance(event, EscalationEvent):
+                escalation = escalation or cls(event.topic_id, event.community_id)
+                escalation = escalation.apply(event)
+        return escalation
 
     def apply(self, event: EscalationEvent) -> "Escalation":
         if event.topic_id != self.topic_id:
@@ -130,13 +132,13 @@ class Escalation:
         events = self.events + (event,)
         if isinstance(event, EscalationGroundRecorded):
             return replace(self, ground=event.ground, events=events)
-        if isinstance(event, MatterEscalated):
+        if isinstance(event, EscalationFiled):
             return replace(self, escalated=event, events=events)
         raise ValueError(f"not an escalation event: {type(event).__name__}")
 
     def escalate(
         self, kind: EscalationKind | str, summary: str, *, escalated_by: str, now: datetime, escalation_id: UUID | None = None
-    ) -> MatterEscalated:
+    ) -> EscalationFiled:
         """Send the matter to the county CPPCC as a proposal or a social-conditions report."""
         require_aware(now)
         if self.escalated is not None:
@@ -155,11 +157,12 @@ class Escalation:
             value = EscalationKind(kind)
         except ValueError:
             raise PublicationRefused(
-                "invalid_kind", "转化形式只能是政协提案或社情民意信息", "escalation is a cppcc_proposal or a social_conditions_report"
+                "invalid_kind", "转化形式只能是政协提案或社情民意信息", "escalation is a cppcc_proposal or a social_conditions_report",
+                kind=INVALID,
             ) from None
         if not escalated_by.strip():
-            raise PublicationRefused("escalator_required", "须注明上报人", "the person escalating must be named")
+            raise PublicationRefused("escalator_required", "须注明上报人", "the person escalating must be named", kind=INVALID)
         text = clean_text(summary, field_zh="上报摘要", field_en="summary", min_chars=10, max_chars=3000)
-        return MatterEscalated(
+        return EscalationFiled(
             self.topic_id, self.community_id, escalation_id or uuid4(), value, self.ground, text, escalated_by.strip(), now
         )

@@ -8,21 +8,23 @@ residents rate it; the ``ClosingRule`` then allows closing (办结) or requires 
 """
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Iterable, Sequence
 from uuid import UUID
 
-from yishi_contracts import Measure
+from yishi_contracts import Measure, Satisfaction
 
 from .disclosure import Disclosure
-from .refusal import PublicationRefused, clean_text, require_aware
-from .satisfaction import ClosingRule, Satisfaction, Verdict
+from .refusal import INVALID, NOT_FOUND, PublicationRefused, clean_text, require_aware
+from .satisfaction import ClosingRule, Verdict
 from .task import Task, TaskSpec, local_day, specs_from_measures
 
 
 @dataclass(frozen=True)
-class ImplementationStarted:
+class TasksAssigned:
+    """A round's tasks: the first from the resolution's measures once the disclosure concluded."""
+
     topic_id: UUID
     community_id: str
     resolution_id: UUID
@@ -48,14 +50,18 @@ class TaskCompleted:
 
 
 @dataclass(frozen=True)
-class ImplementationCompleted:
+class RoundCompleted:
+    """Every task of the round is complete."""
+
     topic_id: UUID
     round: int
     completed_at: datetime
 
 
 @dataclass(frozen=True)
-class SatisfactionRated:
+class ResidentRated:
+    """One resident's rating of a round, under the resident's key (never a phone number)."""
+
     topic_id: UUID
     round: int
     resident_key: str
@@ -71,7 +77,9 @@ class ImplementationClosed:
 
 
 @dataclass(frozen=True)
-class ImplementationReopened:
+class RoundReopened:
+    """Residents were not satisfied: the next round starts with new tasks (重新办理)."""
+
     topic_id: UUID
     round: int
     reason: str
@@ -80,8 +88,8 @@ class ImplementationReopened:
 
 
 ImplementationEvent = (
-    ImplementationStarted | ProgressReported | TaskCompleted | ImplementationCompleted
-    | SatisfactionRated | ImplementationClosed | ImplementationReopened
+    TasksAssigned | ProgressReported | TaskCompleted | RoundCompleted
+    | ResidentRated | ImplementationClosed | RoundReopened
 )
 
 
@@ -94,7 +102,7 @@ class ImplementationFigures:
     ratings: dict[Satisfaction, int]
 
 
-def start(disclosure: Disclosure, *, now: datetime, task_ids: Sequence[UUID] | None = None) -> ImplementationStarted:
+def start(disclosure: Disclosure, *, now: datetime, task_ids: Sequence[UUID] | None = None) -> TasksAssigned:
     """Turn the measures of a concluded disclosure into tasks."""
     require_aware(now)
     if not disclosure.may_start_implementation:
@@ -104,7 +112,7 @@ def start(disclosure: Disclosure, *, now: datetime, task_ids: Sequence[UUID] | N
             "implementation starts only after the disclosure concluded without a substantive objection",
         )
     specs = specs_from_measures(disclosure.measures, task_ids)
-    return ImplementationStarted(
+    return TasksAssigned(
         disclosure.topic_id, disclosure.community_id, disclosure.resolution_id, disclosure.published_at, specs, now
     )
 
@@ -117,22 +125,26 @@ class Implementation:
     published_at: datetime
     round: int = 1
     tasks: tuple[Task, ...] = ()
-    ratings: tuple[SatisfactionRated, ...] = ()
+    ratings: tuple[ResidentRated, ...] = ()
     completed_at: datetime | None = None
     closed_at: datetime | None = None
     events: tuple[ImplementationEvent, ...] = field(default=(), repr=False)
 
     @classmethod
-    def replay(cls, events: Iterable[ImplementationEvent]) -> "Implementation":
-        stream = iter(events)
-        first = next(stream)
-        if not isinstance(first, ImplementationStarted):
-            raise ValueError("an implementation's history starts with ImplementationStarted")
-        state = cls(first.topic_id, first.community_id, first.resolution_id, first.published_at,
-                    tasks=tuple(Task(s, 1) for s in first.tasks), events=(first,))
-        for event in stream:
-            state = state.apply(event)
-        return state
+    def fold(cls, events: Sequence[object]) -> "Implementation | None":
+        """The implementation from its stream (None for an empty one); public copies are skipped."""
+        implementation = None
+        for event in events:
+            if isinstance(event, ImplementationEvent):
+                implementation = implementation.apply(event) if implementation else cls.start(event)
+        return implementation
+
+    @classmethod
+    def start(cls, event: ImplementationEvent) -> "Implementation":
+        if not isinstance(event, TasksAssigned):
+            raise ValueError("an implementation's history starts with TasksAssigned")
+        return cls(event.topic_id, event.community_id, event.resolution_id, event.published_at,
+                   tasks=tuple(Task(s, 1) for s in event.tasks), events=(event,))
 
     def apply(self, event: ImplementationEvent) -> "Implementation":
         if event.topic_id != self.topic_id:
@@ -142,18 +154,18 @@ class Implementation:
             return s._with_task(event.task_id, lambda t: replace(t, percent=event.percent, reports=t.reports + 1))
         if isinstance(event, TaskCompleted):
             return s._with_task(event.task_id, lambda t: replace(t, percent=100, completed_at=event.completed_at))
-        if isinstance(event, ImplementationCompleted):
+        if isinstance(event, RoundCompleted):
             return replace(s, completed_at=event.completed_at)
-        if isinstance(event, SatisfactionRated):
+        if isinstance(event, ResidentRated):
             return replace(s, ratings=s.ratings + (event,))
         if isinstance(event, ImplementationClosed):
             return replace(s, closed_at=event.closed_at)
-        if isinstance(event, ImplementationReopened):
+        if isinstance(event, RoundReopened):
             new = tuple(Task(spec, event.round) for spec in event.tasks)
             return replace(s, round=event.round, tasks=s.tasks + new, ratings=(), completed_at=None)
         raise ValueError(f"not an event of a running implementation: {type(event).__name__}")
 
-    def _with_task(self, task_id: UUID, change) -> "Implementation":
+    def _with_task(self, task_id: UUID, change: Callable[[Task], Task]) -> "Implementation":
         return replace(self, tasks=tuple(change(t) if t.spec.task_id == task_id else t for t in self.tasks))
 
     # queries
@@ -187,7 +199,8 @@ class Implementation:
         """A dated progress report (进展情况); the percentage never goes down."""
         task = self._open_task(task_id, now)
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-            raise PublicationRefused("invalid_percent", "进度须为0到100之间的整数", "progress is a whole percentage from 0 to 100")
+            raise PublicationRefused("invalid_percent", "进度须为0到100之间的整数", "progress is a whole percentage from 0 to 100",
+                                    kind=INVALID)
         if percent < task.percent:
             raise PublicationRefused(
                 "progress_decreased", f"进度不能低于上次报告的{task.percent}%", f"progress cannot fall below the last reported {task.percent}%"
@@ -200,10 +213,10 @@ class Implementation:
         self._open_task(task_id, now)
         events: list[ImplementationEvent] = [TaskCompleted(self.topic_id, task_id, now)]
         if all(t.completed_at is not None or t.spec.task_id == task_id for t in self.current_tasks()):
-            events.append(ImplementationCompleted(self.topic_id, self.round, now))
+            events.append(RoundCompleted(self.topic_id, self.round, now))
         return events
 
-    def rate(self, resident_key: str, rating: Satisfaction | str, *, now: datetime) -> SatisfactionRated:
+    def rate(self, resident_key: str, rating: Satisfaction | str, *, now: datetime) -> ResidentRated:
         """A resident rates the result (满意度评价): once per round, after completion."""
         require_aware(now)
         self._require_not_closed()
@@ -211,14 +224,16 @@ class Implementation:
             raise PublicationRefused("not_completed", "落实完成后才能评价", "ratings open once the implementation is complete")
         key = resident_key.strip()
         if not key or len(key) > 128:
-            raise PublicationRefused("resident_key_required", "须提供居民凭证（回执码或手机号摘要）", "a resident key (hashed receipt or phone) is required")
+            raise PublicationRefused("resident_key_required", "须提供居民凭证（回执码或手机号摘要）",
+                                    "a resident key (hashed receipt or phone) is required", kind=INVALID)
         if any(r.resident_key == key for r in self.ratings):
             raise PublicationRefused("already_rated", "您已经评价过本次办理结果", "this resident has already rated this round")
         try:
             value = Satisfaction(rating)
         except ValueError:
-            raise PublicationRefused("invalid_rating", "评价只能是满意、基本满意或不满意", "a rating is satisfied, basically_satisfied or dissatisfied") from None
-        return SatisfactionRated(self.topic_id, self.round, key, value, now)
+            raise PublicationRefused("invalid_rating", "评价只能是满意、基本满意或不满意",
+                                    "a rating is satisfied, basically_satisfied or dissatisfied", kind=INVALID) from None
+        return ResidentRated(self.topic_id, self.round, key, value, now)
 
     def close(self, *, now: datetime, rule: ClosingRule | None = None) -> ImplementationClosed:
         """办结: only when the residents' ratings allow it."""
@@ -230,7 +245,7 @@ class Implementation:
         return ImplementationClosed(self.topic_id, self.round, now)
 
     def reopen(self, measures: Sequence[Measure], reason: str, *, now: datetime, rule: ClosingRule | None = None,
-               task_ids: Sequence[UUID] | None = None) -> ImplementationReopened:
+               task_ids: Sequence[UUID] | None = None) -> RoundReopened:
         """重新办理: residents are not satisfied, so new tasks start the next round."""
         require_aware(now)
         self._require_not_closed()
@@ -239,8 +254,9 @@ class Implementation:
         cleaned = clean_text(reason, field_zh="重新办理原因", field_en="reason", min_chars=2, max_chars=1000)
         specs = specs_from_measures(measures, task_ids)
         if any(s.deadline < local_day(now) for s in specs):
-            raise PublicationRefused("deadline_in_past", "新任务的期限不能早于今天", "a new task's deadline cannot be in the past")
-        return ImplementationReopened(self.topic_id, self.round + 1, cleaned, specs, now)
+            raise PublicationRefused("deadline_in_past", "新任务的期限不能早于今天", "a new task's deadline cannot be in the past",
+                                    kind=INVALID)
+        return RoundReopened(self.topic_id, self.round + 1, cleaned, specs, now)
 
     def _rated_verdict(self, rule: ClosingRule | None) -> Verdict:
         if self.completed_at is None:
@@ -255,7 +271,7 @@ class Implementation:
         self._require_not_closed()
         task = next((t for t in self.tasks if t.spec.task_id == task_id), None)
         if task is None:
-            raise PublicationRefused("unknown_task", "找不到这项落实任务", "no such task in this implementation")
+            raise PublicationRefused("unknown_task", "找不到这项落实任务", "no such task in this implementation", kind=NOT_FOUND)
         if task.completed_at is not None:
             raise PublicationRefused("task_completed", "这项任务已经完成", "this task is already complete")
         return task

@@ -1,19 +1,16 @@
-"""Satisfaction (满意度): residents' ratings of a completed implementation and what they allow.
+"""Satisfaction (满意度): what residents' ratings of a completed implementation allow.
 
 A rule decides from the ratings of one round whether the topic may be closed (办结),
-must be done again (重新办理), or still awaits ratings.
+must be done again (重新办理), or still awaits ratings. The ratings themselves are the
+contracts' ``Satisfaction`` (满意 / 基本满意 / 不满意), the one enum every service uses.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import Iterable
 
-
-class Satisfaction(StrEnum):
-    satisfied = "satisfied"  # 满意
-    basically_satisfied = "basically_satisfied"  # 基本满意
-    dissatisfied = "dissatisfied"  # 不满意
+from yishi_contracts import Satisfaction
 
 
 class Verdict(StrEnum):

@@ -4,14 +4,14 @@ Deadlines are calendar dates in China Standard Time: a task is overdue from the 
 its deadline for as long as it is not complete.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
 from uuid import UUID, uuid4
 
 from yishi_contracts import Measure
 
-from .refusal import CHINA_TIME, PublicationRefused, require_aware
+from .refusal import CHINA_TIME, INVALID, PublicationRefused, require_aware
 
 
 def local_day(moment: datetime) -> date:
@@ -41,7 +41,7 @@ class Task:
 
 def specs_from_measures(measures: Sequence[Measure], task_ids: Sequence[UUID] | None) -> tuple[TaskSpec, ...]:
     if not measures:
-        raise PublicationRefused("tasks_required", "至少需要一项落实任务", "at least one task is needed")
+        raise PublicationRefused("tasks_required", "至少需要一项落实任务", "at least one task is needed", kind=INVALID)
     ids = list(task_ids) if task_ids is not None else [uuid4() for _ in measures]
     if len(ids) != len(measures):
         raise ValueError("one task id per measure")

@@ -3,19 +3,21 @@ things a resident does without a login — object during disclosure, rate after 
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, StringConstraints
-from yishi_contracts import CommunityId
+from yishi_contracts import CommunityId, Satisfaction
 
-from ..adapters import board
+from services.kit.ports import Service
+
 from ..domain import CHINA_TIME
 from ..service_layer import detail, disclosures, implementation
-from ..service_layer.common import PublicationConfig, not_found
+from ..service_layer.config import PublicationConfig
+from ..service_layer.ports import PublicationViews
 from .staff import staff_router
 
 TEMPLATES = Environment(
@@ -51,48 +53,40 @@ class RatingIn(BaseModel):
     """满意度评价: the phone number is only used, salted and hashed, to allow one rating per resident."""
 
     model_config = ConfigDict(extra="forbid")
-    rating: Literal["satisfied", "basically_satisfied", "dissatisfied"]
+    rating: Satisfaction
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9]\d{9}$")]
 
 
-def publication_router(runtime: Any, config: PublicationConfig | None = None) -> APIRouter:
-    config = config or PublicationConfig.from_env()
+def publication_router(service: Service[PublicationViews], config: PublicationConfig) -> APIRouter:
     router = APIRouter(tags=["publication"])
-
-    async def entries(community_id: str) -> list[dict[str, Any]]:
-        async with runtime.pool.acquire() as conn:
-            return [detail.entry(row) for row in await board.community_board(conn, community_id)]
 
     @router.get("/communities/{community_id}/board", response_model=list[BoardEntry],
                 summary="The public board of a community (公开栏): topics and their status, no personal data")
     async def public_board(community_id: CommunityId) -> list[dict[str, Any]]:
-        return await entries(community_id)
+        return await detail.community_board(service, community_id)
 
     @router.get("/communities/{community_id}/board.html", response_class=HTMLResponse,
                 summary="The public board as a zh-CN web page (公开栏)")
     async def public_board_page(community_id: CommunityId) -> HTMLResponse:
-        rows = await entries(community_id)
+        rows = await detail.community_board(service, community_id)
         html = TEMPLATES.get_template("board.html").render(community_id=community_id, entries=rows)
         return HTMLResponse(html)
 
     @router.get("/topics/{topic_id}", summary="One topic in public: resolution, disclosure, tasks, ratings")
     async def topic(topic_id: UUID) -> dict[str, Any]:
-        found = await detail.topic_detail(runtime, topic_id)
-        if found is None:
-            raise not_found("该议题", "topic")
-        return found
+        return await detail.topic_detail(service, topic_id)
 
     @router.post("/topics/{topic_id}/objections", status_code=201,
                  summary="A resident objects during the disclosure period (提出异议), no login")
     async def object_to(topic_id: UUID, body: ObjectionIn) -> dict[str, Any]:
-        raised = await disclosures.raise_objection(runtime, topic_id, body.text)
+        raised = await disclosures.raise_objection(service, topic_id, body.text)
         return {"objection_id": raised.objection_id, "raised_at": raised.raised_at}
 
     @router.post("/topics/{topic_id}/ratings", status_code=201,
                  summary="A resident rates the completed implementation (满意度评价), once per round, no login")
     async def rate(topic_id: UUID, body: RatingIn) -> dict[str, Any]:
-        rated = await implementation.rate(runtime, config, topic_id, body.rating, body.phone)
+        rated = await implementation.rate(service, config, topic_id, body.rating, body.phone)
         return {"round": rated.round, "rating": rated.rating.value, "rated_at": rated.rated_at}
 
-    router.include_router(staff_router(runtime, config))
+    router.include_router(staff_router(service, config))
     return router

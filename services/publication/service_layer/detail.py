@@ -1,7 +1,10 @@
-"""What the public sees of one topic: its step, the resolution, the disclosure, the tasks and the ratings.
+"""What the public sees: the board of a community and one topic's step, resolution, disclosure,
+tasks and ratings.
 
-Overdue flags are computed with the service's clock. Nothing here names a resident: objections
-are anonymous texts and ratings are only counted.
+Labels come from ``yishi_contracts`` (the lifecycle's statuses, the codes' names); overdue
+flags are computed with the service's clock. Nothing here names a resident: objections are
+anonymous texts and ratings are only counted. A topic's detail folds its aggregates from
+their streams in one unit of work that records nothing.
 """
 
 from datetime import datetime
@@ -10,23 +13,24 @@ from uuid import UUID
 
 from yishi_contracts import label_zh
 from yishi_contracts.codes import Category, ExclusionReason
+from yishi_contracts.lifecycle import label
+
+from services.kit.ports import Service
 
 from .. import domain as d
-from ..adapters import board
-from .disclosures import disclosure_of
-from .escalation import escalation_of
-from .implementation import implementation_of, ratings_of
+from .config import disclosure_stream, escalation_stream, implementation_stream
+from .ports import BoardRow, PublicationViews
+from .public import ratings_of
 
 
-def entry(row: dict[str, Any]) -> dict[str, Any]:
+def entry(row: BoardRow) -> dict[str, Any]:
     """A board row as the public sees it."""
-    status = board.status_of(row)
     category, reason = row.get("category"), row.get("exclusion_reason")
     return {
         "topic_id": row["topic_id"],
         "title": row.get("title"),
-        "status": status,
-        "status_zh": board.STATUS_ZH.get(status, status),
+        "status": row["status"],
+        "status_zh": label(row["status"]),
         "category": category,
         "category_zh": label_zh(Category(category)) if category else None,
         "exclusion_reason": reason,
@@ -36,6 +40,11 @@ def entry(row: dict[str, Any]) -> dict[str, Any]:
         "disclosure_ends_at": row.get("disclosure_ends_at"),
         "implementation_round": row.get("implementation_round"),
     }
+
+
+async def community_board(service: Service[PublicationViews], community_id: str) -> list[dict[str, Any]]:
+    async with service.reading() as views:
+        return [entry(row) for row in await views.community_board(community_id)]
 
 
 def _disclosure(disclosure: d.Disclosure, now: datetime) -> dict[str, Any]:
@@ -70,25 +79,33 @@ def _implementation(impl: d.Implementation, now: datetime) -> dict[str, Any]:
     }
 
 
-async def topic_detail(runtime: Any, topic_id: UUID) -> dict[str, Any] | None:
-    now = runtime.clock.now()
-    async with runtime.pool.acquire() as conn:
-        row = await board.topic_row(conn, topic_id)
+def _escalation(escalation: d.Escalation | None) -> dict[str, Any] | None:
+    if escalation is None:
+        return None
+    filed = escalation.escalated
+    if filed is None:
+        return {"ground": escalation.ground.value, "escalated_at": None} if escalation.ground else None
+    return {"ground": filed.ground.value, "kind": filed.kind.value, "summary": filed.summary,
+            "addressee": filed.addressee, "escalated_at": filed.escalated_at}
+
+
+async def topic_detail(service: Service[PublicationViews], topic_id: UUID) -> dict[str, Any]:
+    now = service.clock.now()
+    async with service.commands.units() as uow:
+        row = await uow.views.board_row(topic_id)
         if row is None:
-            return None
-        resolution = await board.latest_resolution(conn, topic_id)
-        disclosure = await disclosure_of(runtime, conn, topic_id)
-        impl = await implementation_of(runtime, conn, topic_id)
-        escalation = await escalation_of(runtime, conn, topic_id, row["community_id"])
-    escalated = escalation.escalated
+            raise d.not_found("该议题", "topic")
+        resolution = await uow.views.latest_resolution(topic_id)
+        resolution_id = await uow.views.current_disclosure(topic_id)
+        disclosure = d.Disclosure.fold((await uow.load(disclosure_stream(resolution_id))).events) if resolution_id else None
+        impl = d.Implementation.fold((await uow.load(implementation_stream(topic_id))).events)
+        escalation = d.Escalation.fold((await uow.load(escalation_stream(topic_id))).events)
     return {
         **entry(row),
         "community_id": row["community_id"],
-        "resolution": {k: resolution[k] for k in ("resolution_id", "text", "measures", "method", "adopted_at")}
+        "resolution": resolution.model_dump(mode="json", include={"resolution_id", "text", "measures", "method", "adopted_at"})
         if resolution else None,
         "disclosure": _disclosure(disclosure, now) if disclosure else None,
         "implementation": _implementation(impl, now) if impl else None,
-        "escalation": {"ground": escalated.ground.value, "kind": escalated.kind.value, "summary": escalated.summary,
-                       "addressee": escalated.addressee, "escalated_at": escalated.escalated_at} if escalated else
-        ({"ground": escalation.ground.value, "escalated_at": None} if escalation.ground else None),
+        "escalation": _escalation(escalation),
     }

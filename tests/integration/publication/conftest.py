@@ -10,6 +10,7 @@ import pytest
 
 from services.publication.app import build_runtime
 from services.publication.entrypoints.http import publication_router
+from services.publication.service_layer.config import PublicationConfig
 from tests.support.in_process import InProcess, bearer, module_settings, running
 
 KEY = "publication-integration-test-key-0123456789"
@@ -48,7 +49,8 @@ def token(community: str, *roles: str, sub: str = "worker-1") -> dict[str, str]:
 @pytest.fixture(scope="module")
 async def publication(infra) -> AsyncIterator[Publication]:
     clock = MovableClock()
-    runtime = build_runtime(module_settings(infra, "publication", tick_seconds=0.3), clock=clock)
-    app = runtime.create_app(title="publication under test", routers=[publication_router(runtime, runtime.publication_config)])
+    config = PublicationConfig.from_env()
+    runtime = build_runtime(module_settings(infra, "publication", tick_seconds=0.3), clock=clock, config=config)
+    app = runtime.create_app(title="publication under test", routers=[publication_router(runtime, config)])
     async with running(infra, runtime, app, key=KEY) as (client, producer, db):
         yield Publication(runtime, client, producer, db, infra.bootstrap_servers, clock)

@@ -57,7 +57,7 @@ async def test_a_screening_before_its_submission_and_a_resolution_reach_the_boar
     await until_status(p, c, topic_id, "researched")
     await p.feed(MEETING.topic, adopted(topic_id, c).model_copy(update={"adopted_at": p.clock.now()}))
     entry = await until_status(p, c, topic_id, "in_disclosure")
-    assert entry["status_zh"] == "公示中" and entry["disclosure_ends_at"]
+    assert entry["status_zh"] == "公示中，可提出异议" and entry["disclosure_ends_at"]
 
     started = await eventually(lambda: p.published("yishi.DisclosureStarted", topic_id), lambda e: len(e) == 1,
                                what="DisclosureStarted on Kafka")
@@ -85,7 +85,7 @@ async def test_a_substantive_objection_sends_the_topic_back_to_the_council(publi
     returned = await eventually(lambda: p.published("yishi.TopicReturnedToCouncil", topic_id), lambda e: len(e) == 1,
                                 what="TopicReturnedToCouncil on Kafka")
     assert returned[0].objection == "驿站选址紧挨居民楼，影响休息" and "重新调研" in returned[0].assessment
-    assert (await until_status(p, c, topic_id, "returned_to_council"))["status_zh"] == "异议成立，退回议事会"
+    assert (await until_status(p, c, topic_id, "returned_to_council"))["status_zh"] == "异议成立，退回协商议事会"
     again = await p.client.post(url, json=body, headers=token(c, "staff"))
     assert again.status_code == 409 and again.json()["message_zh"] and again.json()["message_en"]
 

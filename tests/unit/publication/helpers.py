@@ -13,7 +13,9 @@ PUBLISHED = NOW + timedelta(hours=2)
 
 
 def disclosure(period_days: int = 7) -> Disclosure:
-    return Disclosure.replay([publish(adopted(uuid4()), now=PUBLISHED, policy=DisclosurePolicy(timedelta(days=period_days)))])
+    disclosure = Disclosure.fold([publish(adopted(uuid4()), now=PUBLISHED, policy=DisclosurePolicy(timedelta(days=period_days)))])
+    assert disclosure is not None
+    return disclosure
 
 
 def concluded() -> Disclosure:
@@ -29,7 +31,9 @@ def implementation(*deadlines: date) -> Implementation:
     d = concluded()
     d = Disclosure(d.topic_id, d.community_id, d.resolution_id, tuple(measures(*deadlines)) if deadlines else d.measures,
                    d.published_at, d.ends_at, outcome=d.outcome)
-    return Implementation.replay([start(d, now=d.ends_at)])
+    impl = Implementation.fold([start(d, now=d.ends_at)])
+    assert impl is not None
+    return impl
 
 
 def completed(impl: Implementation, now: datetime) -> Implementation:

@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from yishi_contracts import DisclosureStarted
 
 from services.publication.domain import (
     CLEARED_FOR_IMPLEMENTATION,
@@ -189,9 +190,26 @@ def test_an_objection_is_assessed_once() -> None:
 
 def test_replay_equals_applying_one_by_one() -> None:
     d = raised(raised(disclosure()))
-    assert Disclosure.replay(d.events) == d and len(d.objections) == 2
+    assert Disclosure.fold(d.events) == d and len(d.objections) == 2
 
 
 def test_replay_must_start_with_the_publication() -> None:
     with pytest.raises(ValueError):
-        Disclosure.replay([DisclosureConcluded(uuid4(), datetime(2026, 12, 1, tzinfo=UTC))])
+        Disclosure.fold([DisclosureConcluded(uuid4(), datetime(2026, 12, 1, tzinfo=UTC))])
+
+
+def test_an_empty_stream_is_no_disclosure_and_public_copies_are_skipped() -> None:
+    d = raised(disclosure())
+    copy = DisclosureStarted(topic_id=d.topic_id, community_id=d.community_id, resolution_id=d.resolution_id,
+                             published_at=d.published_at, ends_at=d.ends_at)
+    assert Disclosure.fold([]) is None
+    assert Disclosure.fold([d.events[0], copy, *d.events[1:]]) == d
+
+
+def test_the_duty_concludes_only_a_due_disclosure_without_pending_objections() -> None:
+    d = disclosure()
+    assert d.conclude_when_due(now=d.ends_at - timedelta(seconds=1)) == []
+    assert raised(d).conclude_when_due(now=d.ends_at) == []
+    (concluded,) = d.conclude_when_due(now=d.ends_at)
+    assert isinstance(concluded, DisclosureConcluded)
+    assert d.apply(concluded).conclude_when_due(now=d.ends_at + timedelta(days=1)) == []

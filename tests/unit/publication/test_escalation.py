@@ -7,13 +7,11 @@ from uuid import uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from yishi_contracts import Accepted, ExclusionReason, Merged, Rejected, Returned
+from yishi_contracts import Accepted, EscalationGround, EscalationKind, ExclusionReason, Merged, Rejected, Returned
 
 from services.publication.domain import (
     COUNTY_CPPCC,
     Escalation,
-    EscalationGround,
-    EscalationKind,
     PublicationRefused,
     ground_from_resolution,
     ground_from_screening,
@@ -30,7 +28,9 @@ def rejected(reason: ExclusionReason, topic_id=None):
 
 
 def with_ground(event) -> Escalation:
-    return Escalation.replay(event.topic_id, event.community_id, [event])
+    escalation = Escalation.fold([event])
+    assert escalation is not None
+    return escalation
 
 
 def test_a_topic_beyond_authority_is_escalated_as_a_proposal_to_the_county_cppcc() -> None:
@@ -117,7 +117,7 @@ def test_replay_equals_applying_one_by_one() -> None:
     grounds = ground_from_screening(rejected(ExclusionReason.beyond_authority))
     escalation = with_ground(grounds)
     escalation = escalation.apply(escalation.escalate("cppcc_proposal", SUMMARY, escalated_by="chair-1", now=NOW))
-    assert Escalation.replay(grounds.topic_id, COMMUNITY, escalation.events) == escalation
+    assert Escalation.fold(escalation.events) == escalation and Escalation.fold([]) is None
 
 
 def test_events_of_another_topic_are_not_folded_in() -> None:

@@ -6,13 +6,13 @@ from uuid import uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from yishi_contracts import Satisfaction
 
 from services.publication.domain import (
     CHINA_TIME,
     Implementation,
-    ImplementationCompleted,
     PublicationRefused,
-    Satisfaction,
+    RoundCompleted,
     TaskCompleted,
     start,
 )
@@ -100,7 +100,7 @@ def test_the_last_task_completes_the_implementation() -> None:
     assert [type(e) for e in events] == [TaskCompleted]
     impl = impl.apply(events[0])
     events = impl.complete_task(second, now=at(date(2026, 12, 21)))
-    assert [type(e) for e in events] == [TaskCompleted, ImplementationCompleted]
+    assert [type(e) for e in events] == [TaskCompleted, RoundCompleted]
     for e in events:
         impl = impl.apply(e)
     assert impl.status == "completed" and impl.tasks[0].percent == 100
@@ -170,7 +170,7 @@ def test_dissatisfied_residents_reopen_with_new_tasks_and_rate_again() -> None:
     assert len(impl.tasks) == 2 and len(impl.current_tasks()) == 1
     impl = rated(completed(impl, at(date(2027, 2, 20))), "satisfied", "satisfied", "dissatisfied")
     impl = impl.apply(impl.close(now=at(date(2027, 3, 1))))
-    assert impl.status == "closed" and Implementation.replay(impl.events) == impl
+    assert impl.status == "closed" and Implementation.fold(impl.events) == impl
 
 
 def test_reopen_refusals() -> None:

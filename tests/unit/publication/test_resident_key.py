@@ -2,7 +2,7 @@
 
 import logging
 
-from services.publication.service_layer.common import PublicationConfig
+from services.publication.service_layer.config import PublicationConfig
 
 
 def test_the_key_depends_on_the_secret_and_never_shows_the_number(monkeypatch) -> None:

@@ -6,9 +6,9 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from yishi_contracts import Measure
+from yishi_contracts import Measure, Satisfaction
 
-from services.publication.domain import ClosingRule, PublicationRefused, Satisfaction, Verdict
+from services.publication.domain import ClosingRule, PublicationRefused, Verdict
 
 from .helpers import completed, implementation
 

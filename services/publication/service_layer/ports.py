@@ -1,0 +1,34 @@
+"""The views port publication's use cases read: the board, resolutions and disclosures it keeps.
+
+``adapters.views.SqlPublicationViews`` is the PostgreSQL implementation; the unit tests
+have an in-memory one. A board row is the board table's columns plus ``status``, the
+topic's place in its life (``yishi_contracts.lifecycle``), derived from the steps it saw.
+"""
+
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from yishi_contracts import ResolutionAdopted
+
+BoardRow = dict[str, Any]
+
+
+class PublicationViews(Protocol):
+    async def board_row(self, topic_id: UUID) -> BoardRow | None:
+        """The topic's row on the public board, whether listed yet or not."""
+        ...
+
+    async def community_board(self, community_id: str) -> list[BoardRow]:
+        """The listed topics of a community (those with a title), newest first."""
+        ...
+
+    async def latest_resolution(self, topic_id: UUID) -> ResolutionAdopted | None: ...
+
+    async def current_disclosure(self, topic_id: UUID) -> UUID | None:
+        """The resolution id of the topic's latest disclosure, open or ended."""
+        ...
+
+    async def disclosures_due(self, now: datetime, limit: int = 200) -> list[UUID]:
+        """Open disclosures whose period has ended by ``now``, the longest-ended first."""
+        ...
