@@ -178,7 +178,7 @@ async def test_an_objection_sends_a_topic_back_and_a_matter_is_escalated(system,
         objection_id = objection.json()["objection_id"]
         await c.call("POST", "publication", f"/topics/{topic_id}/objections/{objection_id}/assessment", as_=c.staff,
                      ok=True, json={"substantive": True, "reason": "异议合理，需补充调研老年人需求。"})
-        await c.until_status(topic_id, "returned_to_council")
+        await c.until_status(topic_id, "researching")  # returned to the council, whose research reopens
 
         async def steps() -> list[str]:
             return [h["step"] for h in (await c.receipt(receipt["receipt_code"]))["history"]]
