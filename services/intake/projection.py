@@ -9,10 +9,7 @@ from typing import Any
 
 import asyncpg
 from yishi_contracts import (
-    COUNCIL,
-    INTAKE,
-    MEETING,
-    PUBLICATION,
+    STREAMS,
     DisclosureStarted,
     Envelope,
     ImplementationCompleted,
@@ -37,28 +34,34 @@ from services.kit.projection import Projection
 from .adapters import progress as topic_progress
 from .domain.progress import steps_of
 
-progress = Projection(
-    "topic_progress", tables=["topic_progress"], topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic]
-)
+progress = Projection("topic_progress", tables=["topic_progress"], topics=[stream.topic for stream in STREAMS])
+"""Kept from all four services' streams: every one publishes steps of a topic's life."""
 
 
-@progress.on(TopicSubmitted)
-@progress.on(TopicResubmitted)
-@progress.on(TopicScreened)
-@progress.on(ResearchCompleted)
-@progress.on(ResearchReopened)
-@progress.on(MeetingScheduled)
-@progress.on(TopicDeferred)
-@progress.on(TopicDropped)
-@progress.on(ResolutionAdopted)
-@progress.on(DisclosureStarted)
-@progress.on(TopicReturnedToCouncil)
-@progress.on(ImplementationStarted)
-@progress.on(ImplementationReopened)
-@progress.on(ImplementationCompleted)
-@progress.on(TopicClosed)
-@progress.on(MatterEscalated)
 async def on_topic_step(conn: asyncpg.Connection, envelope: Envelope[Any]) -> None:
     """Every event of a topic's life marks a step of its progress (a meeting's, one per topic)."""
     for step in steps_of(envelope.data, envelope.time):
         await topic_progress.record(conn, step)
+
+
+STEP_EVENTS = (
+    TopicSubmitted,
+    TopicResubmitted,
+    ResearchCompleted,
+    ResearchReopened,
+    ResolutionAdopted,
+    TopicDeferred,
+    TopicDropped,
+    DisclosureStarted,
+    TopicReturnedToCouncil,
+    ImplementationStarted,
+    ImplementationCompleted,
+    ImplementationReopened,
+    TopicClosed,
+    MatterEscalated,
+    TopicScreened,
+    MeetingScheduled,
+)
+"""The events of a topic's life (``lifecycle.LIFECYCLE_EVENTS``), in the order the AsyncAPI document lists them."""
+for event_type in STEP_EVENTS:
+    progress.on(event_type)(on_topic_step)
