@@ -82,8 +82,3 @@ def steps_of(event: Any, at: datetime) -> list[ProgressStep]:
 def current_status(history: Iterable[Mapping[str, Any]]) -> Status | None:
     """Where the topic stands, from every step in its history, in any order."""
     return status_of((datetime.fromisoformat(h["at"]), h["step"]) for h in history)
-
-
-def with_step(history: Iterable[Mapping[str, Any]], step: ProgressStep) -> list[dict[str, Any]]:
-    """The history with one more step, in time order (as the projection's SQL keeps it)."""
-    return sorted([*map(dict, history), step.entry], key=lambda h: h["at"])

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from yishi_contracts import Envelope, Status
 
-from services.intake.domain.progress import current_status, steps_of, with_step
+from services.intake.domain.progress import current_status, steps_of
 from services.intake.service_layer.ports import Filed, NewSubmission, ReceiptView
 from services.kit.fakes import FakeService
 from services.kit.streams import EventCodec
@@ -30,7 +30,7 @@ class FakeIntakeViews:
         for step in steps_of(envelope.data, envelope.time):
             kept = self.progress.setdefault(step.topic_id, Progress())
             kept.title = step.title or kept.title
-            kept.history = with_step(kept.history, step)
+            kept.history = sorted([*kept.history, step.entry], key=lambda h: h["at"])  # as the SQL keeps it
 
     async def add_submission(self, submission: NewSubmission) -> bool:
         codes = {s.receipt_code for s in self.submissions.values()} | self.taken
