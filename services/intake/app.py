@@ -7,16 +7,19 @@ from services.kit.clock import Clock
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
 
+from .adapters.views import SqlIntakeViews
 from .entrypoints.http import intake_router
 from .projection import progress
+from .service_layer.ports import IntakeViews
 
 
-def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime[IntakeViews]:
     return ServiceRuntime(
         settings,
         stream=INTAKE,
         projection=progress,
         clock=clock,
+        views=SqlIntakeViews,
         description="Intake: topics from every channel, receipt codes, private contact data.",
     )
 

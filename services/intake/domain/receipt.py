@@ -7,6 +7,10 @@ of five; about 50 bits, so codes cannot be guessed in practice.
 import re
 import secrets
 
+from services.kit.refusal import NOT_FOUND, RefusalKind
+
+from .submission import SubmissionRefused
+
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 LENGTH = 10
 _SEPARATORS = re.compile(r"[\s\-_－—]")
@@ -23,3 +27,18 @@ def normalise_receipt_code(text: str) -> str | None:
     if len(raw) != LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return f"{raw[:5]}-{raw[5:]}"
+
+
+def receipt_not_found() -> SubmissionRefused:
+    return SubmissionRefused(
+        "receipt_not_found", "没有找到该回执码对应的议题", "no topic has this receipt code", kind=NOT_FOUND
+    )
+
+
+def unreadable_receipt_code() -> SubmissionRefused:
+    return SubmissionRefused(
+        "invalid_receipt_code",
+        "回执码格式不正确：应为10位字母数字，如 7K3MQ-9XD4P",
+        "a receipt code has 10 letters and digits, like 7K3MQ-9XD4P",
+        kind=RefusalKind.malformed,
+    )

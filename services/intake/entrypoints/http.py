@@ -4,24 +4,25 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
 from yishi_contracts.events.intake import Description, Place, Title
 
-from services.kit.auth import Actor, Role, require
-from services.kit.errors import Refusal
+from services.kit.auth import Actor, authenticated
+from services.kit.ports import Service
 
-from ..adapters import submissions
-from ..domain.receipt import normalise_receipt_code
-from ..domain.submission import SubmissionRefused, SubmitTopic
+from ..domain.receipt import normalise_receipt_code, unreadable_receipt_code
+from ..domain.submission import SubmitTopic
+from ..service_layer.look_up_receipt import look_up_receipt
+from ..service_layer.ports import IntakeViews
 from ..service_layer.resubmit_topic import resubmit_topic
 from ..service_layer.submit_topic import submit_topic
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-STAFF_ROLES = (Role.staff, Role.council_member, Role.council_chair, Role.party_government)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
+ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 
 
 class Contact(BaseModel):
@@ -81,12 +82,7 @@ class ReceiptStatus(BaseModel):
 def _receipt(code: str) -> str:
     normalised = normalise_receipt_code(code)
     if normalised is None:
-        raise Refusal(
-            400,
-            "invalid_receipt_code",
-            "回执码格式不正确：应为10位字母数字，如 7K3MQ-9XD4P",
-            "a receipt code has 10 letters and digits, like 7K3MQ-9XD4P",
-        )
+        raise unreadable_receipt_code()
     return normalised
 
 
@@ -105,22 +101,20 @@ def _command(
     )
 
 
-def intake_router(runtime: Any) -> APIRouter:
+def intake_router(service: Service[IntakeViews]) -> APIRouter:
     router = APIRouter(tags=["intake"])
 
-    async def _submit(command: SubmitTopic, contact: Contact | None, key: str | None) -> ReceiptOut:
-        try:
-            receipt = await submit_topic(
-                runtime.pool,
-                command,
-                topic=runtime.topic,
-                clock=runtime.clock,
-                contact_name=contact.name if contact else None,
-                contact_phone=contact.phone if contact else None,
-                idempotency_key=key,
-            )
-        except SubmissionRefused as exc:
-            raise Refusal(422, exc.error, exc.message_zh, exc.message_en) from exc
+    async def _submit(
+        command: SubmitTopic, contact: Contact | None, key: str | None, actor: Actor | None
+    ) -> ReceiptOut:
+        receipt = await submit_topic(
+            service,
+            command,
+            actor=actor,
+            contact_name=contact.name if contact else None,
+            contact_phone=contact.phone if contact else None,
+            idempotency_key=key,
+        )
         return ReceiptOut(
             topic_id=UUID(receipt.topic_id),
             receipt_code=receipt.receipt_code,
@@ -131,42 +125,37 @@ def intake_router(runtime: Any) -> APIRouter:
     @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
     async def submit_as_resident(body: ResidentSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
         command = _command(body, TopicSource.resident, Channel.online, SubmitterKind.resident)
-        return await _submit(command, body.contact, idempotency_key)
+        return await _submit(command, body.contact, idempotency_key, None)
 
     @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
     async def submit_as_staff(
         body: StaffSubmission,
-        actor: Annotated[Actor, Depends(require(*STAFF_ROLES))],
+        actor: Annotated[Actor, Depends(authenticated)],
         idempotency_key: IdempotencyKey = None,
     ) -> ReceiptOut:
-        actor.ensure_community(body.community_id)
         command = _command(body, body.source, body.channel, SubmitterKind.staff, staff_id=actor.id)
-        return await _submit(command, body.contact, idempotency_key)
+        return await _submit(command, body.contact, idempotency_key, actor)
 
     @router.post(
         "/receipts/{code}/details",
         status_code=202,
         summary="The submitter adds the details the council asked for (补充材料)",
     )
-    async def add_details(code: Annotated[str, StringConstraints(max_length=32)], body: Details) -> dict[str, str]:
-        await resubmit_topic(runtime, _receipt(code), body.details)
+    async def add_details(code: ReceiptCode, body: Details) -> dict[str, str]:
+        await resubmit_topic(service, _receipt(code), body.details)
         return {"status": "resubmitted", "message_zh": "已补充材料，议题将重新提交协商议事会确定", "message_en": "details added; the council will screen the topic again"}
 
     @router.get("/receipts/{code}", response_model=ReceiptStatus, summary="Look a topic up by its receipt code")
-    async def lookup(code: Annotated[str, StringConstraints(max_length=32)], request: Request) -> ReceiptStatus:
-        normalised = _receipt(code)
-        async with runtime.pool.acquire() as conn:
-            view = await submissions.receipt_view(conn, normalised)
-        if view is None:
-            raise Refusal(404, "receipt_not_found", "没有找到该回执码对应的议题", "no topic has this receipt code")
+    async def lookup(code: ReceiptCode) -> ReceiptStatus:
+        view = await look_up_receipt(service, _receipt(code))
         return ReceiptStatus(
-            receipt_code=view["receipt_code"],
-            topic_id=view["topic_id"],
-            community_id=view["community_id"],
-            title=view["title"],
-            status=view["status"] or "submitted",
-            submitted_at=view["submitted_at"],
-            history=view["history"] or [],
+            receipt_code=view.receipt_code,
+            topic_id=view.topic_id,
+            community_id=view.community_id,
+            title=view.title,
+            status=view.status.value,
+            submitted_at=view.submitted_at,
+            history=view.history,
         )
 
     return router

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from services.intake.domain.receipt import ALPHABET, new_receipt_code, normalise_receipt_code
 from services.intake.domain.submission import SubmissionRefused, SubmitTopic, submit
 
-from .factories import COMMUNITY, NOW
+from ..factories import COMMUNITY, NOW
 
 
 def command(**over: object) -> SubmitTopic:

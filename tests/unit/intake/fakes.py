@@ -1,0 +1,74 @@
+"""Intake's views port in memory: submissions and the receipt view, kept like the SQL ones."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from yishi_contracts import Envelope, Status
+
+from services.intake.domain.progress import current_status, steps_of
+from services.intake.service_layer.ports import Filed, NewSubmission, ReceiptView
+from services.kit.fakes import FakeService
+from services.kit.streams import EventCodec
+
+
+@dataclass
+class Progress:
+    title: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class FakeIntakeViews:
+    def __init__(self) -> None:
+        self.submissions: dict[UUID, NewSubmission] = {}
+        self.progress: dict[UUID, Progress] = {}
+        self.taken: set[str] = set()
+        """Receipt codes a concurrent submission holds (the next insert of one clashes)."""
+
+    def apply(self, envelope: Envelope[Any]) -> None:
+        """The inline projection: intake's own events as they are recorded, and upstream ones fed in."""
+        for step in steps_of(envelope.data, envelope.time):
+            kept = self.progress.setdefault(step.topic_id, Progress())
+            kept.title = step.title or kept.title
+            kept.history = sorted([*kept.history, step.entry], key=lambda h: h["at"])  # as the SQL keeps it
+
+    async def add_submission(self, submission: NewSubmission) -> bool:
+        codes = {s.receipt_code for s in self.submissions.values()} | self.taken
+        keys = {s.idempotency_key for s in self.submissions.values() if s.idempotency_key}
+        if submission.topic_id in self.submissions or submission.receipt_code in codes:
+            return False
+        if submission.idempotency_key in keys:
+            return False
+        self.submissions[submission.topic_id] = submission
+        return True
+
+    async def submission_with_key(self, idempotency_key: str) -> Filed | None:
+        return next((self._filed(s) for s in self.submissions.values() if s.idempotency_key == idempotency_key), None)
+
+    async def submission_with_code(self, receipt_code: str) -> Filed | None:
+        return next((self._filed(s) for s in self.submissions.values() if s.receipt_code == receipt_code), None)
+
+    @staticmethod
+    def _filed(s: NewSubmission) -> Filed:
+        return Filed(s.topic_id, s.receipt_code, s.community_id)
+
+    async def progress_status(self, topic_id: UUID) -> Status | None:
+        kept = self.progress.get(topic_id)
+        return current_status(kept.history) if kept else None
+
+    async def receipt(self, receipt_code: str) -> ReceiptView | None:
+        filed = await self.submission_with_code(receipt_code)
+        if filed is None:
+            return None
+        s, kept = self.submissions[filed.topic_id], self.progress.get(filed.topic_id, Progress())
+        return ReceiptView(s.receipt_code, s.topic_id, s.community_id, kept.title,
+                           current_status(kept.history) or Status.submitted, s.submitted_at, kept.history)
+
+
+def intake_service() -> FakeService[FakeIntakeViews]:
+    return FakeService(FakeIntakeViews(), service="intake", codec=EventCodec("intake", ()))
+
+
+def feed(service: FakeService[FakeIntakeViews], event: Any, **wrap: Any) -> None:
+    """An upstream service's event reaching the receipt view (as the consumer would apply it)."""
+    service.views.apply(Envelope.wrap(event, source="/yishi/test", time=wrap.get("time")))
