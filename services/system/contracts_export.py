@@ -59,7 +59,9 @@ def event_schema(cloudevent_type: str, model: type[Event]) -> dict[str, Any]:
 def rendered() -> dict[Path, str]:
     from .cli import documentation_runtimes
 
-    files = {SCHEMAS_DIR / f"{name}.json": _json(event_schema(name, model)) for name, model in sorted(EVENT_TYPES.items())}
+    files = {
+        SCHEMAS_DIR / f"{name}.json": _json(event_schema(name, model)) for name, model in sorted(EVENT_TYPES.items())
+    }
     files[SCHEMAS_DIR / "envelope.json"] = _json(Envelope.model_json_schema())
     document = asyncapi_document(documentation_runtimes())
     files[ASYNCAPI_FILE] = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
@@ -112,7 +114,7 @@ def asyncapi_document(runtimes: list[ServiceRuntime[Any]]) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     for runtime in runtimes:
         operations.update(_operations(runtime, by_address))
-    schemas = _payload_schemas()
+    payloads, schemas = _payload_schemas()
     schemas[HEADERS_SCHEMA] = {**headers_schema(), "title": "CloudEvents headers of a Yishi record"}
     return {
         "asyncapi": "3.0.0",
@@ -123,7 +125,11 @@ def asyncapi_document(runtimes: list[ServiceRuntime[Any]]) -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {
-            "messages": {model.cloudevent_type(): _message(model, s) for s in STREAMS for model in s.events},
+            "messages": {
+                model.cloudevent_type(): _message(model, stream, payloads[model])
+                for stream in STREAMS
+                for model in stream.events
+            },
             "schemas": schemas,
             "correlationIds": {
                 "correlation": {
@@ -159,7 +165,7 @@ def _channel(stream: Stream, kafka: KafkaSettings) -> dict[str, Any]:
             f"Every event the {stream.service} service publishes, keyed by its stream id, in the order "
             f"recorded per key. Partitions: YISHI_KAFKA_PARTITIONS, {kafka.partitions} by default."
         ),
-        "messages": {model.__name__: {"$ref": f"#/components/messages/{model.cloudevent_type()}"} for model in stream.events},
+        "messages": {m.__name__: {"$ref": f"#/components/messages/{m.cloudevent_type()}"} for m in stream.events},
         "bindings": {"kafka": {"topic": kafka.topic(stream.topic), "partitions": kafka.partitions,
                                "bindingVersion": KAFKA_BINDING}},
     }
@@ -180,7 +186,7 @@ def _operations(runtime: ServiceRuntime[Any], by_address: dict[str, Stream]) -> 
             "action": declared["action"],
             "channel": {"$ref": f"#/channels/{stream.topic}"},
             "title": f"{service} {'reads' if receive else 'publishes'} {stream.topic}",
-            "description": channel.get("description") or "",
+            **({"description": channel["description"]} if channel.get("description") else {}),
             # A subscriber receives every record on the topic, and skips the types it does not keep.
             "messages": [{"$ref": f"#/channels/{stream.topic}/messages/{m.__name__}"} for m in stream.events],
         }
@@ -189,11 +195,14 @@ def _operations(runtime: ServiceRuntime[Any], by_address: dict[str, Stream]) -> 
                 "groupId": {"type": "string", "const": runtime.settings.consumer_group},
                 "bindingVersion": KAFKA_BINDING,
             }}
-        operations[f"{service}.{'receive' if receive else 'send'}.{stream.topic}"] = operation
+        name = f"{service}.{'receive' if receive else 'send'}.{stream.topic}"
+        if name in operations:
+            raise ValueError(f"{service} declares two {declared['action']} operations on {stream.topic}")
+        operations[name] = operation
     return operations
 
 
-def _message(model: type[Event], stream: Stream) -> dict[str, Any]:
+def _message(model: type[Event], stream: Stream, payload: dict[str, str]) -> dict[str, Any]:
     summary, _, description = (inspect.getdoc(model) or model.__name__).partition("\n\n")
     if issubclass(model, TopicEvent):
         key = "The consultation topic's id (topic_id), equal to ce_subject."
@@ -215,18 +224,19 @@ def _message(model: type[Event], stream: Stream) -> dict[str, Any]:
                 }},
             ]
         },
-        "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
+        "payload": payload,
         "correlationId": {"$ref": "#/components/correlationIds/correlation"},
         "bindings": {"kafka": {"key": {"type": "string", "format": "uuid", "description": key},
                                "bindingVersion": KAFKA_BINDING}},
     }
 
 
-def _payload_schemas() -> dict[str, Any]:
-    """Every event's data schema and the schemas they share, as AsyncAPI components."""
+def _payload_schemas() -> tuple[dict[type[Event], dict[str, str]], dict[str, Any]]:
+    """Every event's reference to its data schema, and the schemas (theirs and those they share)."""
     models = [model for stream in STREAMS for model in stream.events]
-    _, top = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
-    return {name: _asyncapi_schema(schema) for name, schema in top.get("$defs", {}).items()}
+    refs, top = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
+    schemas = {name: _asyncapi_schema(schema) for name, schema in top.get("$defs", {}).items()}
+    return {model: refs[(model, "validation")] for model in models}, schemas
 
 
 def _asyncapi_schema(node: Any) -> Any:
