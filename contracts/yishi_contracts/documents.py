@@ -12,7 +12,7 @@ from typing import Any
 
 from .registry import EVENT_TYPES, UnknownEventType
 
-_HERE = files(__package__)
+_HERE = files("yishi_contracts")
 
 
 def asyncapi_yaml() -> str:
