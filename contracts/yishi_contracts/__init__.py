@@ -1,8 +1,10 @@
 """Yishi (议事) public event contracts.
 
 An outside subscriber (12345 hotline, grid governance, proposal systems, open data)
-needs only this package: the codes, the event models, the CloudEvents envelope and the
-topic registry. See ``schemas/`` and ``asyncapi/`` beside it for the exported documents.
+needs only this package: the codes, the event models, the CloudEvents envelope, the topic
+registry and lifecycle, the Kafka wire mapping (:mod:`yishi_contracts.wire`) and the
+generated documents (:mod:`yishi_contracts.documents`: the JSON Schemas and the AsyncAPI
+document, shipped as package data).
 """
 
 from .base import CommunityId, Event, TopicEvent
@@ -73,6 +75,9 @@ from .registry import (
     resolve,
     stream_of,
 )
+from .wire import KafkaRecord, MalformedMessage, from_kafka, to_kafka
+
+__version__ = "1.1.0"
 
 __all__ = [
     "Accepted",
@@ -99,7 +104,9 @@ __all__ = [
     "ImplementationTask",
     "Invitee",
     "InviteeKind",
+    "KafkaRecord",
     "MEETING",
+    "MalformedMessage",
     "MatterEscalated",
     "Measure",
     "MeetingScheduled",
@@ -133,9 +140,11 @@ __all__ = [
     "UnknownEventType",
     "UnsupportedEventVersion",
     "dead_letter_topic",
+    "from_kafka",
     "label_zh",
     "resolve",
     "status_marked_by",
     "status_of",
     "stream_of",
+    "to_kafka",
 ]
