@@ -4,7 +4,7 @@
     yishi serve SERVICE [--port N]   run one service (uvicorn; SIGTERM drains and commits)
     yishi rebuild SERVICE            drop the service's projection and replay it from offset 0
     yishi topics                     create every Kafka topic with the configured partitions
-    yishi contracts export [--check] write (or verify) contracts/schemas and the AsyncAPI document
+    yishi contracts export [--check] write (or verify) the JSON Schemas and AsyncAPI document in contracts/yishi_contracts/
     yishi token --sub ID --role R --scope CODE   mint a development token
 """
 
@@ -88,14 +88,14 @@ def cmd_topics(_: argparse.Namespace) -> int:
 
 
 def documentation_runtimes() -> list[ServiceRuntime]:
-    """Every service's runtime, built without connecting, for generated documents."""
+    """Every service's runtime, built without connecting, for generated documents.
+
+    Settings from defaults only (``model_construct`` reads no environment), so a prefix or a
+    partition count in the operator's shell never leaks into the committed documents."""
+    kafka = KafkaSettings.model_construct(bootstrap_servers="kafka:9092")
     return [
         app_module(s).build_runtime(
-            ServiceSettings(
-                service=s,
-                database_url="postgresql://documentation-only",
-                kafka=KafkaSettings(bootstrap_servers="kafka:9092"),
-            )
+            ServiceSettings.model_construct(service=s, database_url="postgresql://documentation-only", kafka=kafka)
         )
         for s in SERVICES
     ]
