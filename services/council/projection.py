@@ -10,6 +10,7 @@ The reactions (once per event, never on rebuild): a meeting's TopicDeferred and 
 objection's TopicReturnedToCouncil reopen the topic's research (ResearchReopened).
 """
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -48,7 +49,7 @@ from .service_layer.research import reopen_research
 Conn = asyncpg.Connection
 
 
-async def _step(conn: Conn, envelope: Envelope[Any], status: Status, at: Any, **values: Any) -> None:
+async def _step(conn: Conn, envelope: Envelope[Any], status: Status, at: datetime, **values: Any) -> None:
     await topics_view.mark(conn, envelope.data.topic_id, envelope.data.community_id, status, at, **values)
 
 
