@@ -5,25 +5,21 @@ from yishi_contracts import COUNCIL
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
-from services.kit.streams import EventCodec
 
-from .domain.council import ChairAppointed, CouncilFormed, MemberConfirmed, MemberLeft, MemberNominated
-from .domain.research import FindingsRecorded, PlanDrafted, ResearchersAssigned, ResearchOpened, SiteVisitRecorded
+from .adapters.codec import CODEC
+from .adapters.views import SqlCouncilViews
 from .entrypoints.http import council_router
 from .projection import build_projection
-
-PRIVATE_EVENTS = [
-    CouncilFormed, ChairAppointed, MemberNominated, MemberConfirmed, MemberLeft,
-    ResearchOpened, ResearchersAssigned, SiteVisitRecorded, FindingsRecorded, PlanDrafted,
-]
+from .service_layer.ports import CouncilViews
 
 
-def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime[CouncilViews]:
     return ServiceRuntime(
         settings,
         stream=COUNCIL,
         projection=build_projection,
-        codec=EventCodec("council", PRIVATE_EVENTS),
+        codec=CODEC,
+        views=SqlCouncilViews,
         description="Council: councils and members (1+7+X), screening, research.",
     )
 

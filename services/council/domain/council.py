@@ -4,29 +4,26 @@
 members (固定成员) nominated by democratic recommendation (民主推荐) and confirmed by the
 party committee (党委确认), and X invitees per topic (kept in research, never members).
 
-Event-sourced: each command method decides and returns one domain event without changing
-the council; ``apply`` folds an event into a new council whose ``version`` is the stream
-version (the ``expected_version`` for the next append).
+Event-sourced: each command method is a pure decision returning the new events without
+changing the council: its private event and the public roster snapshot after it
+(CouncilCompositionChanged: the chair and the confirmed fixed members serving that day),
+which the meeting service keeps for quorum and votes. ``apply`` folds an event in.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from enum import StrEnum
 from uuid import UUID
+
+from yishi_contracts import CouncilCompositionChanged, CouncilMember, MemberCategory
+
+from services.kit.refusal import INVALID
 
 from .refusal import CouncilRefused, local_date
 
+__all__ = ["Council", "MemberCategory", "form_council"]
+
 FIXED_MEMBERS_REQUIRED = 7
-
-
-class MemberCategory(StrEnum):
-    """Where a fixed member comes from (固定成员类别)."""
-
-    cppcc_member = "cppcc_member"  # 政协委员
-    two_committees = "two_committees"  # 社区两委
-    owners_committee = "owners_committee"  # 业主委员会
-    resident_representative = "resident_representative"  # 群众代表
-    health_station = "health_station"  # 社区卫生站
 
 
 @dataclass(frozen=True)
@@ -130,32 +127,39 @@ class Readiness:
         return missing
 
 
-def form_council(council_id: UUID, community_id: str, *, now: datetime) -> CouncilFormed:
-    """Command: set up the council of a community (the first event of its stream)."""
+def form_council(council_id: UUID, community_id: str, *, now: datetime) -> list[object]:
+    """Command: set up the council of a community (the first events of its stream)."""
     if not (len(community_id) == 12 and community_id.isdigit()):
-        raise CouncilRefused("invalid_community", "社区编码应为12位统计用区划代码", "the community id must be a 12-digit division code")
+        raise CouncilRefused(
+            "invalid_community", "社区编码应为12位统计用区划代码", "the community id must be a 12-digit division code",
+            kind=INVALID,
+        )
     local_date(now)
-    return CouncilFormed(council_id, community_id, now)
+    return [CouncilFormed(council_id, community_id, now), Council(council_id, community_id).roster(now)]
 
 
 @dataclass(frozen=True)
 class Council:
     council_id: UUID
     community_id: str
-    version: int = 1
     chair: Chair | None = None
     members: dict[str, FixedMember] = field(default_factory=dict)
 
     @classmethod
-    def from_events(cls, events: list[CouncilEvent]) -> "Council":
-        if not events or not isinstance(events[0], CouncilFormed):
-            raise ValueError("a council stream starts with CouncilFormed")
-        council = cls(events[0].council_id, events[0].community_id)
-        for event in events[1:]:
-            council = council.apply(event)
+    def fold(cls, events: Sequence[object]) -> "Council | None":
+        """The council a stream describes; None for an empty stream."""
+        council = None
+        for event in events:
+            if council is not None:
+                council = council.apply(event)
+            elif isinstance(event, CouncilFormed):
+                council = cls(event.council_id, event.community_id)
+            else:
+                raise ValueError("a council stream starts with CouncilFormed")
         return council
 
-    def apply(self, event: CouncilEvent) -> "Council":
+    def apply(self, event: object) -> "Council":
+        """One event folded in; the public roster snapshots change nothing (they follow from the rest)."""
         members = dict(self.members)
         chair = self.chair
         if isinstance(event, ChairAppointed):
@@ -168,11 +172,31 @@ class Council:
             members[event.member_id] = replace(members[event.member_id], confirmed=True)
         elif isinstance(event, MemberLeft):
             members[event.member_id] = replace(members[event.member_id], left_on=event.left_on)
-        return replace(self, version=self.version + 1, chair=chair, members=members)
+        return replace(self, chair=chair, members=members)
+
+    def roster(self, now: datetime) -> CouncilCompositionChanged:
+        """The public snapshot: the chair and the confirmed fixed members serving today."""
+        on = local_date(now)
+        serving = sorted((m for m in self.members.values() if m.serves_on(on)), key=lambda m: m.member_id)
+        return CouncilCompositionChanged(
+            community_id=self.community_id,
+            council_id=self.council_id,
+            chair_id=self.chair.member_id if self.chair else None,
+            chair_name=self.chair.name if self.chair else None,
+            fixed_members=[
+                CouncilMember(member_id=m.member_id, name=m.name, category=m.category, term_start=m.term_start,
+                              term_end=m.term_end)
+                for m in serving
+            ],
+            changed_at=now,
+        )
+
+    def _with_roster(self, event: CouncilEvent) -> list[object]:
+        return [event, self.apply(event).roster(event.at)]
 
     # -- commands ---------------------------------------------------------------------
 
-    def appoint_chair(self, member_id: str, name: str, *, now: datetime) -> ChairAppointed:
+    def appoint_chair(self, member_id: str, name: str, *, now: datetime) -> list[object]:
         """The party committee's deputy secretary presides; a new appointment replaces the old."""
         _require_text(member_id, name)
         if self._current(member_id, local_date(now)):
@@ -180,15 +204,15 @@ class Council:
                 "chair_is_fixed_member", "主席不能同时担任固定成员（“1”与“7”为不同人员）",
                 "the chair cannot also be a fixed member (the '1' and the '7' are different people)",
             )
-        return ChairAppointed(self.council_id, member_id, name.strip(), now)
+        return self._with_roster(ChairAppointed(self.council_id, member_id, name.strip(), now))
 
     def nominate(
         self, member_id: str, name: str, category: MemberCategory, term_start: date, term_end: date, *, now: datetime
-    ) -> MemberNominated:
+    ) -> list[object]:
         """Democratic recommendation (民主推荐) puts a person forward for a term."""
         _require_text(member_id, name)
         if term_end <= term_start:
-            raise CouncilRefused("invalid_term", "任期结束日期须晚于开始日期", "the term must end after it starts")
+            raise CouncilRefused("invalid_term", "任期结束日期须晚于开始日期", "the term must end after it starts", kind=INVALID)
         if self.chair and self.chair.member_id == member_id:
             raise CouncilRefused(
                 "chair_is_fixed_member", "主席不能同时担任固定成员（“1”与“7”为不同人员）",
@@ -198,25 +222,27 @@ class Council:
             raise CouncilRefused(
                 "already_member", "该人员已在本届协商议事会中", "this person is already on the council"
             )
-        return MemberNominated(self.council_id, member_id, name.strip(), MemberCategory(category), term_start, term_end, now)
+        return self._with_roster(
+            MemberNominated(self.council_id, member_id, name.strip(), MemberCategory(category), term_start, term_end, now)
+        )
 
-    def confirm(self, member_id: str, *, now: datetime) -> MemberConfirmed:
+    def confirm(self, member_id: str, *, now: datetime) -> list[object]:
         """The party committee confirms a nominee (党委确认)."""
         member = self._current(member_id, local_date(now))
         if member is None:
             raise CouncilRefused("not_nominated", "该人员未经民主推荐或已离任", "this person was not nominated or has left")
         if member.confirmed:
             raise CouncilRefused("already_confirmed", "该成员已经党委确认", "this member is already confirmed")
-        return MemberConfirmed(self.council_id, member_id, now)
+        return self._with_roster(MemberConfirmed(self.council_id, member_id, now))
 
-    def leave(self, member_id: str, left_on: date, reason: str, *, now: datetime) -> MemberLeft:
+    def leave(self, member_id: str, left_on: date, reason: str, *, now: datetime) -> list[object]:
         """A fixed member leaves before the term ends (a term's end needs no event: dates decide)."""
         member = self.members.get(member_id)
         if member is None or member.left_on is not None:
             raise CouncilRefused("not_member", "该人员不是本协商议事会的在任成员", "this person is not a serving member")
         if not reason.strip():
-            raise CouncilRefused("reason_required", "请说明离任原因", "give the reason for leaving")
-        return MemberLeft(self.council_id, member_id, left_on, reason.strip(), now)
+            raise CouncilRefused("reason_required", "请说明离任原因", "give the reason for leaving", kind=INVALID)
+        return self._with_roster(MemberLeft(self.council_id, member_id, left_on, reason.strip(), now))
 
     # -- queries ----------------------------------------------------------------------
 
@@ -251,4 +277,4 @@ class Council:
 
 def _require_text(member_id: str, name: str) -> None:
     if not member_id.strip() or not name.strip():
-        raise CouncilRefused("name_required", "须填写成员编号和姓名", "a member id and a name are required")
+        raise CouncilRefused("name_required", "须填写成员编号和姓名", "a member id and a name are required", kind=INVALID)

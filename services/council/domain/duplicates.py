@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from uuid import UUID
 
+from yishi_contracts import Status
+
 from .screening import TopicRef
 
 SIMILARITY_THRESHOLD = 0.8
+NOT_COMPARED = frozenset({Status.merged, Status.rejected})
+"""A new topic is not compared with rejected topics, nor with merged ones (a merge goes to their target)."""
 _DROPPED = ("P", "S", "Z", "C")  # punctuation, symbols, separators (spaces), control/format
 
 
@@ -51,7 +55,7 @@ def possible_duplicates(
     for other in others:
         if other.topic_id == topic.topic_id or other.community_id != topic.community_id:
             continue
-        if other.status == "merged":
+        if other.status == Status.merged:
             continue
         score = title_similarity(topic.title, other.title)
         if score >= threshold:

@@ -3,35 +3,26 @@
 The council takes a topic up in one of the seven categories, rejects it for one of the
 seven exclusion reasons (with an explanation and, where it fits, a referral), merges it
 into an earlier topic of the same community, or returns it to the submitter for details.
+A topic's status is the lifecycle's (``yishi_contracts.lifecycle``), kept by the council's view.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from yishi_contracts import Accepted, ExclusionReason, Merged, Referral, Rejected, Returned, TopicScreened
+from yishi_contracts import Accepted, ExclusionReason, Merged, Referral, Rejected, Returned, Status, TopicScreened
+from yishi_contracts.lifecycle import label
+
+from services.kit.refusal import INVALID
 
 from .council import Council
 from .refusal import CouncilRefused, local_date
 
 Decision = Accepted | Rejected | Merged | Returned
 
-
-class TopicStatus(StrEnum):
-    """Where a topic stands, as far as the council is concerned (议题状态)."""
-
-    submitted = "submitted"  # 已收集，待确定
-    returned = "returned"  # 已退回补充
-    resubmitted = "resubmitted"  # 补充后重新提交，待确定
-    accepted = "accepted"  # 已立项
-    rejected = "rejected"  # 不予协商
-    merged = "merged"  # 已合并
-    researched = "researched"  # 已完成议前调研
-
-
-AWAITING_SCREENING = frozenset({TopicStatus.submitted, TopicStatus.resubmitted})
+AWAITING_SCREENING = frozenset({Status.submitted, Status.resubmitted})
 
 
 @dataclass(frozen=True)
@@ -41,7 +32,7 @@ class TopicRef:
     topic_id: UUID
     community_id: str
     title: str
-    status: TopicStatus
+    status: Status
     submitted_at: datetime
 
 
@@ -53,6 +44,27 @@ class ScreenTopic:
     decision: Decision
     screened_by: str
     merge_target: TopicRef | None = None
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The council's decisions on one topic so far (its screening stream), oldest first."""
+
+    decisions: tuple[TopicScreened, ...] = ()
+
+    @classmethod
+    def fold(cls, events: Sequence[object]) -> "Screening":
+        screening = cls()
+        for event in events:
+            screening = screening.apply(event)
+        return screening
+
+    def apply(self, event: object) -> "Screening":
+        return Screening((*self.decisions, event)) if isinstance(event, TopicScreened) else self
+
+    def screen(self, council: Council, command: ScreenTopic, *, now: datetime) -> list[object]:
+        """Decide the topic's screening (again, once it is resubmitted): the public TopicScreened."""
+        return [screen(council, command, now=now)]
 
 
 def screen(council: Council, command: ScreenTopic, *, now: datetime) -> TopicScreened:
@@ -73,7 +85,7 @@ def screen(council: Council, command: ScreenTopic, *, now: datetime) -> TopicScr
     if topic.status not in AWAITING_SCREENING:
         raise CouncilRefused(
             "not_awaiting_screening",
-            f"该议题当前状态为“{topic.status}”，不在待确定议题之列",
+            f"该议题当前状态为“{label(topic.status)}”，不在待确定议题之列",
             f"the topic is '{topic.status}', not awaiting screening",
         )
     if isinstance(decision, Merged):
@@ -90,7 +102,7 @@ def screen(council: Council, command: ScreenTopic, *, now: datetime) -> TopicScr
 
 def _check_merge(topic: TopicRef, decision: Merged, target: TopicRef | None) -> None:
     if decision.merged_into == topic.topic_id:
-        raise CouncilRefused("merge_into_itself", "议题不能合并到自身", "a topic cannot be merged into itself")
+        raise CouncilRefused("merge_into_itself", "议题不能合并到自身", "a topic cannot be merged into itself", kind=INVALID)
     if target is None or target.topic_id != decision.merged_into:
         raise CouncilRefused(
             "merge_target_unknown", "找不到要合并到的议题", "the topic to merge into is not known"
@@ -99,7 +111,7 @@ def _check_merge(topic: TopicRef, decision: Merged, target: TopicRef | None) -> 
         raise CouncilRefused(
             "merge_other_community", "只能合并到本社区的议题", "a topic can only be merged into one of the same community"
         )
-    if target.status == TopicStatus.merged:
+    if target.status == Status.merged:
         raise CouncilRefused(
             "merge_into_merged",
             "目标议题本身已被合并，请合并到其最终议题",
@@ -127,15 +139,18 @@ class ScreeningTemplate:
     def __post_init__(self) -> None:
         if not self.name.strip() or len(self.text.strip()) < 5:
             raise CouncilRefused(
-                "template_incomplete", "模板须有名称，正文不少于5个字", "a template needs a name and a text of at least 5 characters"
+                "template_incomplete", "模板须有名称，正文不少于5个字", "a template needs a name and a text of at least 5 characters",
+                kind=INVALID,
             )
         if self.kind == "rejection" and self.reason is None:
             raise CouncilRefused(
-                "template_reason_required", "不予协商模板须注明不予协商的理由类别", "a rejection template names its exclusion reason"
+                "template_reason_required", "不予协商模板须注明不予协商的理由类别", "a rejection template names its exclusion reason",
+                kind=INVALID,
             )
         if self.kind == "return" and (self.reason is not None or self.referral is not None):
             raise CouncilRefused(
-                "template_return_no_reason", "退回补充模板不注明不予协商理由或转介", "a return template has no exclusion reason or referral"
+                "template_return_no_reason", "退回补充模板不注明不予协商理由或转介", "a return template has no exclusion reason or referral",
+                kind=INVALID,
             )
 
     def render(self, title: str) -> str:
@@ -151,60 +166,3 @@ class ScreeningTemplate:
 def templates_for(reason: ExclusionReason, templates: list[ScreeningTemplate]) -> list[ScreeningTemplate]:
     """The rejection templates for one exclusion reason, by name."""
     return sorted((t for t in templates if t.reason == reason), key=lambda t: t.name)
-
-
-@dataclass(frozen=True)
-class ScreeningResult:
-    """One topic's outcome in a batch: the event, or the refusal."""
-
-    topic_id: UUID
-    event: TopicScreened | None = None
-    refusal: CouncilRefused | None = None
-
-
-@dataclass(frozen=True)
-class ScreeningBatch:
-    results: list[ScreeningResult] = field(default_factory=list)
-
-    @property
-    def events(self) -> list[TopicScreened]:
-        return [r.event for r in self.results if r.event is not None]
-
-    @property
-    def refusals(self) -> list[ScreeningResult]:
-        return [r for r in self.results if r.refusal is not None]
-
-
-_OUTCOME_STATUS = {
-    "accepted": TopicStatus.accepted,
-    "rejected": TopicStatus.rejected,
-    "merged": TopicStatus.merged,
-    "returned": TopicStatus.returned,
-}
-
-
-def screen_many(council: Council, commands: list[ScreenTopic], *, now: datetime) -> ScreeningBatch:
-    """Screen several topics at once, in order; a refusal does not stop the others.
-
-    A decision earlier in the batch counts for later ones: a topic screened twice is refused
-    the second time, and a topic merged in this batch cannot then be merged into.
-    """
-    decided: dict[UUID, TopicStatus] = {}
-    results = []
-    for command in commands:
-        topic = _as_of(command.topic, decided)
-        target = _as_of(command.merge_target, decided) if command.merge_target else None
-        try:
-            event = screen(council, ScreenTopic(topic, command.decision, command.screened_by, target), now=now)
-        except CouncilRefused as refusal:
-            results.append(ScreeningResult(command.topic.topic_id, refusal=refusal))
-            continue
-        decided[topic.topic_id] = _OUTCOME_STATUS[event.decision.outcome]
-        results.append(ScreeningResult(topic.topic_id, event=event))
-    return ScreeningBatch(results)
-
-
-def _as_of(topic: TopicRef, decided: dict[UUID, TopicStatus]) -> TopicRef:
-    if topic.topic_id not in decided:
-        return topic
-    return TopicRef(topic.topic_id, topic.community_id, topic.title, decided[topic.topic_id], topic.submitted_at)

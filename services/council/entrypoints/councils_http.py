@@ -8,14 +8,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import CommunityId
 
-from services.kit.auth import Actor, Role, require
-from services.kit.errors import Refusal
+from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.ports import Service
 
-from ..adapters import topics
 from ..domain.council import Council, MemberCategory
 from ..domain.refusal import local_date
 from ..service_layer import councils
-from .refusals import refusals
+from ..service_layer.ports import CouncilViews
 
 MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
@@ -71,76 +70,45 @@ def council_view(council: Council, today: date) -> dict[str, Any]:
     }
 
 
-def councils_router(runtime: Any) -> APIRouter:
+def councils_router(service: Service[CouncilViews]) -> APIRouter:
     router = APIRouter(tags=["council"])
+    Signed = Annotated[Actor, Depends(authenticated)]
 
-    def today() -> date:
-        return local_date(runtime.clock.now())
-
-    async def change(council_id: UUID, actor: Actor, decide: Any) -> dict[str, Any]:
-        with refusals():
-            council = await councils.change(runtime, council_id, actor, decide)
-        return council_view(council, today())
+    def view(council: Council) -> dict[str, Any]:
+        return council_view(council, local_date(service.clock.now()))
 
     @router.post("/councils", status_code=201, summary="Form the community's council (组建协商议事会); one per community")
-    async def form(
-        body: NewCouncil, actor: Annotated[Actor, Depends(require(Role.party_committee, Role.staff))]
-    ) -> dict[str, Any]:
-        actor.ensure_community(body.community_id)
-        with refusals():
-            council = await councils.form(runtime, body.community_id)
-        return council_view(council, today())
+    async def form(body: NewCouncil, actor: Signed) -> dict[str, Any]:
+        return view(await councils.form(service, actor, body.community_id))
 
     @router.put("/councils/{council_id}/chair", summary="Appoint the chair (任命主席), party committee")
-    async def chair(
-        council_id: UUID, body: ChairBody, actor: Annotated[Actor, Depends(require(Role.party_committee))]
-    ) -> dict[str, Any]:
-        return await change(council_id, actor, lambda c, now: c.appoint_chair(body.member_id, body.name, now=now))
+    async def chair(council_id: UUID, body: ChairBody, actor: Signed) -> dict[str, Any]:
+        return view(await councils.appoint_chair(service, actor, council_id, body.member_id, body.name))
 
     @router.post("/councils/{council_id}/members", status_code=201, summary="Nominate a fixed member (民主推荐)")
-    async def nominate(
-        council_id: UUID, body: Nomination,
-        actor: Annotated[Actor, Depends(require(Role.staff, Role.party_committee))],
-    ) -> dict[str, Any]:
-        return await change(
-            council_id, actor,
-            lambda c, now: c.nominate(body.member_id, body.name, body.category, body.term_start, body.term_end, now=now),
-        )
+    async def nominate(council_id: UUID, body: Nomination, actor: Signed) -> dict[str, Any]:
+        term = (body.term_start, body.term_end)
+        return view(await councils.nominate(service, actor, council_id, body.member_id, body.name, body.category, term))
 
     @router.post("/councils/{council_id}/members/{member_id}/confirmation", summary="Confirm a nominee (党委确认)")
-    async def confirm(
-        council_id: UUID, member_id: str, actor: Annotated[Actor, Depends(require(Role.party_committee))]
-    ) -> dict[str, Any]:
-        return await change(council_id, actor, lambda c, now: c.confirm(member_id, now=now))
+    async def confirm(council_id: UUID, member_id: str, actor: Signed) -> dict[str, Any]:
+        return view(await councils.confirm(service, actor, council_id, member_id))
 
     @router.post("/councils/{council_id}/members/{member_id}/departure", summary="A fixed member leaves (离任)")
-    async def depart(
-        council_id: UUID, member_id: str, body: Departure,
-        actor: Annotated[Actor, Depends(require(Role.staff, Role.party_committee))],
-    ) -> dict[str, Any]:
-        return await change(
-            council_id, actor, lambda c, now: c.leave(member_id, body.left_on or local_date(now), body.reason, now=now)
-        )
+    async def depart(council_id: UUID, member_id: str, body: Departure, actor: Signed) -> dict[str, Any]:
+        return view(await councils.leave(service, actor, council_id, member_id, body.left_on, body.reason))
 
     @router.get("/councils/{council_id}", summary="The roster and whether the council can act (what is missing)")
     async def show(council_id: UUID, actor: Annotated[Actor, Depends(require(*ANY_ROLE))]) -> dict[str, Any]:
-        async with runtime.pool.acquire() as conn:
-            council = await councils.load(runtime, conn, council_id)
+        council = await councils.council(service, council_id)
         actor.ensure_community(council.community_id)
-        return council_view(council, today())
+        return view(council)
 
     @router.get("/communities/{community_id}/council", summary="The council of a community")
     async def of_community(
         community_id: CommunityId, actor: Annotated[Actor, Depends(require(*ANY_ROLE))]
     ) -> dict[str, Any]:
         actor.ensure_community(community_id)
-        async with runtime.pool.acquire() as conn:
-            council_id = await topics.council_of(conn, community_id)
-            if council_id is None:
-                raise Refusal(
-                    404, "council_unknown", "本社区尚未组建协商议事会", "this community has no council yet"
-                )
-            council = await councils.load(runtime, conn, council_id)
-        return council_view(council, today())
+        return view(await councils.council_of_community(service, community_id))
 
     return router

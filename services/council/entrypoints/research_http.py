@@ -1,5 +1,6 @@
 """HTTP for pre-meeting research (议前调研) and the council's view of one topic."""
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -8,15 +9,14 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Feasibility, Invitee, ResearchCompleted
 
-from services.kit.auth import Actor, Role, require
-from services.kit.errors import Refusal
+from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.ports import Service
 
-from ..adapters import topics
 from ..domain.research import Research
 from ..service_layer import research
-from .refusals import refusals
+from ..service_layer.ports import CouncilViews
+from ..service_layer.research import ResearchDecision
 
-RESEARCHERS = (Role.council_chair, Role.council_member)
 MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -58,29 +58,33 @@ def research_view(r: Research | None) -> dict[str, Any] | None:
     }
 
 
-def research_router(runtime: Any) -> APIRouter:
-    router = APIRouter(tags=["council: research 议前调研"])
-    Researcher = Annotated[Actor, Depends(require(*RESEARCHERS))]
+TOPIC_KEYS = ("topic_id", "community_id", "title", "description", "location", "source", "channel", "submitted_at",
+              "status", "resubmission_details", "decision", "screened_by", "screened_at", "council_id",
+              "research_completed_at", "research_reopened_at", "reopen_cause")
 
-    async def step(topic_id: UUID, actor: Actor, decide: Any) -> dict[str, Any]:
-        with refusals():
-            done = await research.research_step(runtime, topic_id, actor, decide)
-        return {"topic_id": topic_id, "research": research_view(done)}
+
+def research_router(service: Service[CouncilViews]) -> APIRouter:
+    router = APIRouter(tags=["council: research 议前调研"])
+    Signed = Annotated[Actor, Depends(authenticated)]
+
+    async def step(topic_id: UUID, actor: Actor, decide: ResearchDecision) -> dict[str, Any]:
+        done = await research.research_step(service, actor, topic_id, decide)
+        return {"topic_id": topic_id, "research": research_view(done.after)}
 
     @router.post("/topics/{topic_id}/research/researchers", summary="Assign fixed members to research the topic")
-    async def assign(topic_id: UUID, body: Assignment, actor: Researcher) -> dict[str, Any]:
+    async def assign(topic_id: UUID, body: Assignment, actor: Signed) -> dict[str, Any]:
         return await step(topic_id, actor, lambda r, council, now: r.assign(council, body.member_ids, now=now))
 
     @router.post("/topics/{topic_id}/research/visits", summary="Record a site visit (实地调研)")
-    async def visit(topic_id: UUID, body: Visit, actor: Researcher) -> dict[str, Any]:
+    async def visit(topic_id: UUID, body: Visit, actor: Signed) -> dict[str, Any]:
         return await step(topic_id, actor, lambda r, _, now: r.record_visit(body.visited_on, body.place, body.notes, now=now))
 
     @router.post("/topics/{topic_id}/research/findings", summary="Record findings and feasibility (可行性分析)")
-    async def findings(topic_id: UUID, body: Findings, actor: Researcher) -> dict[str, Any]:
+    async def findings(topic_id: UUID, body: Findings, actor: Signed) -> dict[str, Any]:
         return await step(topic_id, actor, lambda r, _, now: r.record_findings(body.findings, body.feasibility, now=now))
 
     @router.put("/topics/{topic_id}/research/plan", summary="Draft the consultation plan and its invitees (议事方案, X)")
-    async def plan(topic_id: UUID, body: Plan, actor: Researcher) -> dict[str, Any]:
+    async def plan(topic_id: UUID, body: Plan, actor: Signed) -> dict[str, Any]:
         return await step(topic_id, actor, lambda r, _, now: r.draft_plan(body.plan, body.invitees, now=now))
 
     router.add_api_route(
@@ -88,27 +92,16 @@ def research_router(runtime: Any) -> APIRouter:
     )
 
     @router.post("/topics/{topic_id}/research/completion", status_code=201, summary="Complete the research")
-    async def complete(topic_id: UUID, actor: Researcher) -> dict[str, Any]:
-        completed: list[ResearchCompleted] = []
-
-        def decide(r: Research, _: Any, now: Any) -> ResearchCompleted:
-            completed.append(r.complete(now=now))
-            return completed[0]
-
-        await step(topic_id, actor, decide)
-        return completed[0].model_dump(mode="json")
+    async def complete(topic_id: UUID, actor: Signed) -> dict[str, Any]:
+        done = await research.research_step(service, actor, topic_id, lambda r, _, now: r.complete(now=now))
+        [completed] = [e for e in done.events if isinstance(e, ResearchCompleted)]
+        return completed.model_dump(mode="json")
 
     @router.get("/topics/{topic_id}", summary="The council's view of one topic, with its research so far")
     async def show(topic_id: UUID, actor: Annotated[Actor, Depends(require(*tuple(Role)))]) -> dict[str, Any]:
-        async with runtime.pool.acquire() as conn:
-            row = await topics.topic_row(conn, topic_id)
-            if row is None:
-                raise Refusal(404, "topic_unknown", "找不到该议题", "no such topic")
-            actor.ensure_community(row["community_id"])
-            found, _ = await research.load(runtime, conn, topic_id)
-        keys = ("topic_id", "community_id", "title", "description", "location", "source", "channel", "submitted_at",
-                "status", "resubmission_details", "decision", "screened_by", "screened_at", "council_id",
-                "research_completed_at", "research_reopened_at", "reopen_cause")
-        return {**{k: row[k] for k in keys}, "research": research_view(found)}
+        record, found = await research.topic_with_research(service, topic_id)
+        actor.ensure_community(record.community_id)
+        shown = asdict(record)
+        return {**{k: shown[k] for k in TOPIC_KEYS}, "research": research_view(found)}
 
     return router

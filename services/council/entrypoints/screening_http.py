@@ -10,17 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from yishi_contracts import CommunityId, ExclusionReason, Referral
 from yishi_contracts.events.council import ScreeningDecision
 
-from services.kit.auth import Actor, Role, require
-from services.kit.errors import Refusal
+from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.errors import status_of
+from services.kit.ports import Service
 
-from ..adapters import topics
-from ..domain.duplicates import possible_duplicates
 from ..domain.screening import Decision, ScreeningTemplate
-from ..service_layer.screening import ScreeningRequest, screen_topics
-from .refusals import as_refusal, refusals, status_of
+from ..service_layer import screening
+from ..service_layer.ports import CouncilViews
+from ..service_layer.screening import SECRETARIES, ScreeningRequest
 
-SCREENERS = (Role.council_chair, Role.council_member)
-SECRETARIES = (Role.council_chair, Role.council_member, Role.staff)
 TemplateName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 _DECISION: TypeAdapter[Decision] = TypeAdapter(ScreeningDecision)
 
@@ -65,62 +63,39 @@ def _template_view(t: ScreeningTemplate) -> dict[str, Any]:
     return {"name": t.name, "kind": t.kind, "text": t.text, "reason": t.reason, "referral": t.referral}
 
 
-def screening_router(runtime: Any) -> APIRouter:
+def screening_router(service: Service[CouncilViews]) -> APIRouter:
     router = APIRouter(tags=["council: screening 确定议题"])
+    Signed = Annotated[Actor, Depends(authenticated)]
 
     @router.post("/topics/{topic_id}/screening", status_code=201, summary="Screen one topic (确定议题)")
-    async def screen(
-        topic_id: UUID, body: Screening, actor: Annotated[Actor, Depends(require(*SCREENERS))]
-    ) -> dict[str, Any]:
-        request = _request(topic_id, body)
-        async with runtime.pool.acquire() as conn:
-            row = await topics.topic_row(conn, topic_id)
-        if row is None:
-            raise Refusal(404, "topic_unknown", "找不到该议题", "no such topic")
-        actor.ensure_community(row["community_id"])
-        with refusals():
-            [result] = await screen_topics(runtime, row["community_id"], [request], actor.id)
-        if result.refusal is not None:
-            raise as_refusal(result.refusal)
-        return result.event.model_dump(mode="json")
+    async def screen(topic_id: UUID, body: Screening, actor: Signed) -> dict[str, Any]:
+        event = await screening.screen_topic(service, actor, _request(topic_id, body))
+        return event.model_dump(mode="json")
 
     @router.post("/communities/{community_id}/screenings", summary="Screen several topics at once (批量确定)")
-    async def screen_batch(
-        community_id: CommunityId, body: Batch, actor: Annotated[Actor, Depends(require(*SCREENERS))]
-    ) -> dict[str, Any]:
-        actor.ensure_community(community_id)
+    async def screen_batch(community_id: CommunityId, body: Batch, actor: Signed) -> dict[str, Any]:
         requests = [_request(s.topic_id, s, ("body", "screenings", i)) for i, s in enumerate(body.screenings)]
-        with refusals():
-            results = await screen_topics(runtime, community_id, requests, actor.id)
+        results = await screening.screen_topics(service, actor, community_id, requests)
         out = []
         for r in results:
             if r.event is not None:
                 out.append({"topic_id": r.topic_id, "screened": True, "decision": r.event.decision.model_dump(mode="json")})
-            else:
-                e = r.refusal
-                out.append({"topic_id": r.topic_id, "screened": False, "status": status_of(e), "error": e.error,
-                            "message_zh": e.message_zh, "message_en": e.message_en})
+            elif r.refusal is not None:
+                out.append({"topic_id": r.topic_id, "screened": False, "status": status_of(r.refusal), **r.refusal.body()})
         screened = sum(1 for r in out if r["screened"])
         return {"community_id": community_id, "screened": screened, "refused": len(out) - screened, "results": out}
 
     @router.post("/communities/{community_id}/screening-templates", status_code=201, summary="Save an answer template")
-    async def save_template(
-        community_id: CommunityId, body: TemplateBody, actor: Annotated[Actor, Depends(require(*SECRETARIES))]
-    ) -> dict[str, Any]:
-        actor.ensure_community(community_id)
-        with refusals():
-            template = ScreeningTemplate(body.name, body.kind, body.text, body.reason, body.referral)
-        async with runtime.pool.acquire() as conn:
-            await topics.save_template(conn, community_id, template, actor.id, runtime.clock.now())
-        return _template_view(template)
+    async def save_template(community_id: CommunityId, body: TemplateBody, actor: Signed) -> dict[str, Any]:
+        template = ScreeningTemplate(body.name, body.kind, body.text, body.reason, body.referral)
+        return _template_view(await screening.save_template(service, actor, community_id, template))
 
     @router.get("/communities/{community_id}/screening-templates", summary="The community's answer templates")
     async def list_templates(
         community_id: CommunityId, actor: Annotated[Actor, Depends(require(*SECRETARIES))]
     ) -> dict[str, Any]:
         actor.ensure_community(community_id)
-        async with runtime.pool.acquire() as conn:
-            found = await topics.templates(conn, community_id)
+        found = await screening.templates(service, community_id)
         return {"community_id": community_id, "templates": [_template_view(t) for t in found]}
 
     return router
@@ -154,7 +129,7 @@ class ScreeningQueue(BaseModel):
 QUEUE_READERS = (Role.council_chair, Role.council_member, Role.staff, Role.party_committee)
 
 
-def queue_router(runtime: Any) -> APIRouter:
+def queue_router(service: Service[CouncilViews]) -> APIRouter:
     router = APIRouter(tags=["council: screening 确定议题"])
 
     @router.get(
@@ -170,16 +145,14 @@ def queue_router(runtime: Any) -> APIRouter:
     ) -> ScreeningQueue:
         # Residents' own words may name people and places: the queue is for the council and staff.
         actor.ensure_community(community_id)
-        async with runtime.pool.acquire() as conn:
-            total, rows = await topics.awaiting(conn, community_id, limit, offset)
-            others = await topics.comparable(conn, community_id) if rows else []
-        listed = []
-        for row in rows:
-            dupes = possible_duplicates(topics.as_ref(row), others)
-            listed.append(AwaitingTopic(
-                **{k: row[k] for k in AwaitingTopic.model_fields if k in row.keys() and k != "possible_duplicates"},
+        total, page = await screening.awaiting(service, community_id, limit, offset)
+        listed = [
+            AwaitingTopic(
+                **{k: getattr(record, k) for k in AwaitingTopic.model_fields if k != "possible_duplicates"},
                 possible_duplicates=[Duplicate(topic_id=d.topic_id, title=d.title, score=d.score) for d in dupes],
-            ))
+            )
+            for record, dupes in page
+        ]
         return ScreeningQueue(community_id=community_id, total=total, topics=listed)
 
     return router

@@ -1,22 +1,34 @@
-"""Use case: screen topics (确定议题), one or several at once, by decision or by template.
+"""Use cases of screening (确定议题): one topic or several at once, by decision or by template.
 
-The council of the community must be able to act; each topic's decision is recorded as
-the public TopicScreened on the topic's screening stream. In a batch a refusal of one
-topic does not stop the others; the results come back in the order asked.
+The community's council must be able to act; each topic's decision is recorded as the
+public TopicScreened on the topic's screening stream. A batch is one transaction in which
+a refusal of one topic does not stop the others, and a decision earlier in the batch counts
+for later ones (the inline projection has already applied it); the results come back in
+the order asked.
 """
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-import asyncpg
 from pydantic import ValidationError
+from yishi_contracts import TopicScreened
 
-from services.kit.runtime import ServiceRuntime
+from services.kit.auth import Actor, Role
+from services.kit.commands import Change, Context, check_actor
+from services.kit.ports import Service
+from services.kit.refusal import INVALID, NOT_FOUND
+from services.kit.unit_of_work import UnitOfWork
 
-from ..adapters import topics
+from ..domain.council import Council
+from ..domain.duplicates import DuplicateCandidate, possible_duplicates
 from ..domain.refusal import CouncilRefused
-from ..domain.screening import Decision, Merged, ScreeningResult, ScreenTopic, screen_many
+from ..domain.screening import Decision, Merged, Screening, ScreeningTemplate, ScreenTopic, TopicRef
 from . import councils
+from .ports import CouncilViews, TopicRecord
+
+SCREENERS = (Role.council_chair, Role.council_member)
+SECRETARIES = (Role.council_chair, Role.council_member, Role.staff)
 
 
 @dataclass(frozen=True)
@@ -28,60 +40,116 @@ class ScreeningRequest:
     template: str | None = None
 
 
+@dataclass(frozen=True)
+class ScreeningResult:
+    """One topic's outcome in a batch: the event, or the refusal."""
+
+    topic_id: UUID
+    event: TopicScreened | None = None
+    refusal: CouncilRefused | None = None
+
+
 def stream_id(topic_id: UUID) -> str:
     return f"screening:{topic_id}"
 
 
-UNKNOWN_TOPIC = ("topic_unknown", "尚未收到该议题，无法确定", "this topic has not been received, so it cannot be screened")
+def topic_unknown() -> CouncilRefused:
+    return CouncilRefused("topic_unknown", "找不到该议题", "no such topic", kind=NOT_FOUND)
 
 
-async def _command(
-    conn: asyncpg.Connection, community_id: str, request: ScreeningRequest, screener: str
-) -> ScreenTopic:
-    row = await topics.topic_row(conn, request.topic_id)
-    if row is None:
-        raise CouncilRefused(*UNKNOWN_TOPIC)
-    topic = topics.as_ref(row)
-    decision = request.decision
-    if request.template is not None:
-        template = await topics.template(conn, community_id, request.template)
-        if template is None:
-            raise CouncilRefused("template_unknown", f"找不到答复模板“{request.template}”", f"no template named {request.template!r}")
-        try:
-            decision = template.decision(topic)
-        except ValidationError as exc:
-            raise CouncilRefused("template_invalid", "模板套用后的答复不符合要求", f"the template's text does not fit: {exc}") from exc
-    if decision is None:
-        raise CouncilRefused("decision_required", "请给出确定结果或选择答复模板", "give a decision or a template")
-    target = None
-    if isinstance(decision, Merged):
-        target_row = await topics.topic_row(conn, decision.merged_into)
-        target = topics.as_ref(target_row) if target_row else None
-    return ScreenTopic(topic, decision, screener, target)
+def not_received() -> CouncilRefused:
+    # In a batch: the topic may simply not have arrived from intake yet.
+    return CouncilRefused("topic_unknown", "尚未收到该议题，无法确定", "this topic has not been received, so it cannot be screened")
+
+
+async def _decision(views: CouncilViews, community_id: str, request: ScreeningRequest, topic: TopicRef) -> Decision:
+    if request.template is None:
+        if request.decision is None:
+            raise CouncilRefused("decision_required", "请给出确定结果或选择答复模板", "give a decision or a template",
+                                 kind=INVALID)
+        return request.decision
+    template = await views.template(community_id, request.template)
+    if template is None:
+        raise CouncilRefused("template_unknown", f"找不到答复模板“{request.template}”",
+                             f"no template named {request.template!r}", kind=INVALID)
+    try:
+        return template.decision(topic)
+    except ValidationError as exc:
+        raise CouncilRefused("template_invalid", "模板套用后的答复不符合要求",
+                             f"the template's text does not fit: {exc}", kind=INVALID) from exc
+
+
+def _screening(request: ScreeningRequest, community_id: str, council: Council, screener: str) -> Change[Any, CouncilViews]:
+    async def decide(screening: Screening, ctx: Context[CouncilViews]) -> list[object]:
+        record = await ctx.views.topic(request.topic_id)
+        if record is None:
+            raise not_received()
+        topic = record.ref()
+        decision = await _decision(ctx.views, community_id, request, topic)
+        target = None
+        if isinstance(decision, Merged):
+            found = await ctx.views.topic(decision.merged_into)
+            target = found.ref() if found else None
+        return screening.screen(council, ScreenTopic(topic, decision, screener, target), now=ctx.now)
+
+    return Change(stream_id(request.topic_id), Screening.fold, decide, community=community_id, roles=SCREENERS)
 
 
 async def screen_topics(
-    runtime: ServiceRuntime, community_id: str, requests: list[ScreeningRequest], screener: str
+    service: Service[CouncilViews], actor: Actor, community_id: str, requests: list[ScreeningRequest]
 ) -> list[ScreeningResult]:
-    """Screen the topics in order, in one transaction; returns one result per request."""
-    now = runtime.clock.now()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        council = await councils.load_for_community(runtime, conn, community_id)
-        early: dict[int, ScreeningResult] = {}
-        commands: list[ScreenTopic] = []
-        for i, request in enumerate(requests):
+    """Screen the topics in order, in one transaction; one result per request."""
+    check_actor(actor, SCREENERS, community_id)
+
+    async def work(uow: UnitOfWork[CouncilViews]) -> list[ScreeningResult]:
+        council = await councils.acting_for(uow, community_id)
+        results = []
+        for request in requests:
+            change = _screening(request, community_id, council, actor.id)
             try:
-                commands.append(await _command(conn, community_id, request, screener))
+                done = await service.commands.execute_in(uow, change, actor)
             except CouncilRefused as refusal:
-                early[i] = ScreeningResult(request.topic_id, refusal=refusal)
-        decided = iter(screen_many(council, commands, now=now).results)
-        results = [early[i] if i in early else next(decided) for i in range(len(requests))]
-        for result in results:
-            if result.event is None:
-                continue
-            loaded = await runtime.load(conn, stream_id(result.topic_id))
-            await runtime.record(
-                conn, stream_id=stream_id(result.topic_id), expected_version=loaded.version,
-                events=[result.event], community_id=result.event.community_id,
-            )
-    return results
+                results.append(ScreeningResult(request.topic_id, refusal=refusal))
+            else:
+                results.append(ScreeningResult(request.topic_id, event=done.events[0]))
+        return results
+
+    return await service.commands.retrying(work)
+
+
+async def screen_topic(service: Service[CouncilViews], actor: Actor, request: ScreeningRequest) -> TopicScreened:
+    """Screen the one topic a request names: unknown is 404, a refusal is the request's."""
+    async with service.reading() as views:
+        record = await views.topic(request.topic_id)
+    if record is None:
+        raise topic_unknown()
+    [result] = await screen_topics(service, actor, record.community_id, [request])
+    if result.refusal is not None:
+        raise result.refusal
+    assert result.event is not None
+    return result.event
+
+
+async def save_template(
+    service: Service[CouncilViews], actor: Actor, community_id: str, template: ScreeningTemplate
+) -> ScreeningTemplate:
+    """A secretary saves an answer template (答复模板) for the community, by name."""
+    check_actor(actor, SECRETARIES, community_id)
+    now = service.clock.now()
+    await service.commands.retrying(lambda uow: uow.views.save_template(community_id, template, actor.id, now))
+    return template
+
+
+async def templates(service: Service[CouncilViews], community_id: str) -> list[ScreeningTemplate]:
+    async with service.reading() as views:
+        return await views.templates(community_id)
+
+
+async def awaiting(
+    service: Service[CouncilViews], community_id: str, limit: int, offset: int
+) -> tuple[int, list[tuple[TopicRecord, list[DuplicateCandidate]]]]:
+    """The community's topics awaiting screening, oldest first, each with its possible duplicates."""
+    async with service.reading() as views:
+        total, records = await views.awaiting(community_id, limit, offset)
+        others = await views.comparable(community_id) if records else []
+    return total, [(record, possible_duplicates(record.ref(), others)) for record in records]

@@ -57,13 +57,13 @@ async def test_research_completed_is_published_and_a_deferral_reopens_it(council
 
     await council.feed(MEETING.topic, TopicDeferred(topic_id=topic, community_id=community, meeting_id=uuid4(),
                                                     reason="需补充环卫所的意见", deferred_at=datetime.now(UTC)))
-    await eventually(lambda: council.status(topic), lambda s: s == "reopened", what="research reopened")
+    await eventually(lambda: council.status(topic), lambda s: s == "researching", what="research reopened")
     reopened = await eventually(lambda: council.published("yishi.ResearchReopened", str(topic)), lambda s: len(s) == 1,
                                 what="ResearchReopened on Kafka")
     assert reopened[0].cause == "deferred_by_meeting" and "需补充环卫所的意见" in reopened[0].reason
 
     shown = (await council.client.get(f"/topics/{topic}", headers=chair)).json()
-    assert shown["status"] == "reopened" and shown["research"]["completed"] is False
+    assert shown["status"] == "researching" and shown["research"]["completed"] is False
     assert shown["research"]["researchers"] == ["m0", "m4"]
     r = await council.client.post(f"/topics/{topic}/research/visits", headers=member,
                                   json={"visited_on": date.today().isoformat(), "place": "环卫所", "notes": "环卫所同意派代表参加"})
@@ -79,7 +79,7 @@ async def test_research_completed_is_published_and_a_deferral_reopens_it(council
     again = await eventually(lambda: council.published("yishi.ResearchReopened", str(topic)), lambda s: len(s) == 2,
                              what="second ResearchReopened")
     assert again[-1].cause == "objection_upheld"
-    await eventually(lambda: council.status(topic), lambda s: s == "reopened", what="reopened again")
+    await eventually(lambda: council.status(topic), lambda s: s == "researching", what="reopened again")
 
 
 async def test_only_accepted_topics_of_ones_own_community_are_researched(council, community) -> None:
@@ -93,10 +93,12 @@ async def test_only_accepted_topics_of_ones_own_community_are_researched(council
     assert r.status_code == 403
     r = await council.client.post(f"/topics/{uuid4()}/research/researchers", json={"member_ids": ["m0"]}, headers=member)
     assert r.status_code == 404
-    # A deferral for a topic with no completed research changes nothing.
+    # A deferral for a topic with no completed research reopens nothing: the view shows the
+    # deferral (the lifecycle's status), and no research stream is started.
     reacted = await council.db.fetchval("SELECT count(*) FROM processed_reactions")
     await council.feed(MEETING.topic, TopicDeferred(topic_id=topic, community_id=community, meeting_id=uuid4(),
                                                     reason="尚未调研，暂缓讨论", deferred_at=datetime.now(UTC)))
     await eventually(lambda: council.db.fetchval("SELECT count(*) FROM processed_reactions"), lambda n: n > reacted,
                      what="the deferral handled")
-    assert await council.status(topic) == "submitted"
+    assert await council.status(topic) == "deferred"
+    assert await council.db.fetchval("SELECT count(*) FROM event_store WHERE stream_id = $1", f"research:{topic}") == 0

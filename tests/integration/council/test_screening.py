@@ -1,5 +1,7 @@
 """Council over HTTP on real Kafka and PostgreSQL: the 1+7+X council, screening, refusals, auth."""
 
+import asyncio
+from datetime import UTC, datetime
 from uuid import uuid4
 
 from yishi_contracts import COUNCIL, INTAKE, ExclusionReason, TopicResubmitted
@@ -66,7 +68,7 @@ async def test_a_ready_council_screens_topics_every_way_and_publishes_its_roster
 
     # Resubmitted with the details asked for: back in the queue, screened again.
     await council.feed(INTAKE.topic, TopicResubmitted(topic_id=parking, community_id=community,
-                                                     details="泾崇路东段，晚上七点以后无处停车", resubmitted_at=submitted().submitted_at))
+                                                     details="泾崇路东段，晚上七点以后无处停车", resubmitted_at=datetime.now(UTC)))
     await eventually(lambda: council.status(parking), lambda s: s == "resubmitted", what="back in the queue")
     queue = (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()
     assert [t["topic_id"] for t in queue["topics"]] == [str(parking)]
@@ -163,3 +165,17 @@ async def test_a_screening_that_arrives_before_its_submission_is_kept(council, c
     assert shown["title"] == "泾崇路没有停车位" and shown["status"] == "accepted"
     assert shown["decision"]["category"] == "public_welfare"
     assert (await council.client.get(f"/communities/{community}/awaiting-screening", headers=token(community, "staff"))).json()["total"] == 0
+
+
+async def test_two_screenings_of_one_topic_at_once_one_is_recorded_the_other_refused(council, community) -> None:
+    await council.form(community)
+    topic = await council.submit(community, "中山街夜间路灯不亮")
+    decision = {"outcome": "accepted", "category": "public_facilities"}
+    answers = await asyncio.gather(*(
+        council.client.post(f"/topics/{topic}/screening", json=decision,
+                            headers=token(community, "council_member", sub=member))
+        for member in ("m1", "m2")))
+    assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+    assert [r.json()["error"] for r in answers if r.status_code == 409] == ["not_awaiting_screening"]
+    count = "SELECT count(*) FROM event_store WHERE stream_id = $1"
+    assert await council.db.fetchval(count, f"screening:{topic}") == 1

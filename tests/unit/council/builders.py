@@ -3,8 +3,10 @@
 from datetime import date, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
+from yishi_contracts import Status
+
 from services.council.domain.council import Council, MemberCategory, form_council
-from services.council.domain.screening import TopicRef, TopicStatus
+from services.council.domain.screening import TopicRef
 
 COMMUNITY = "320585100001"
 OTHER_COMMUNITY = "320585100002"
@@ -23,12 +25,17 @@ CATEGORIES = [
 ]
 
 
-def step(council: Council, event: object) -> Council:
-    return council.apply(event)  # type: ignore[arg-type]
+def step(aggregate, events: list[object] | object):
+    """The aggregate with a decision's events (or one event) folded in."""
+    for event in events if isinstance(events, list) else [events]:
+        aggregate = aggregate.apply(event)
+    return aggregate
 
 
 def empty_council() -> Council:
-    return Council.from_events([form_council(COUNCIL_ID, COMMUNITY, now=NOW)])
+    council = Council.fold(form_council(COUNCIL_ID, COMMUNITY, now=NOW))
+    assert council is not None
+    return council
 
 
 def ready_council(categories: list[MemberCategory] = CATEGORIES, chair: bool = True) -> Council:
@@ -41,6 +48,6 @@ def ready_council(categories: list[MemberCategory] = CATEGORIES, chair: bool = T
     return council
 
 
-def topic(status: TopicStatus = TopicStatus.submitted, *, title: str = "中山街无公厕", community: str = COMMUNITY,
+def topic(status: Status = Status.submitted, *, title: str = "中山街无公厕", community: str = COMMUNITY,
           submitted_at: datetime = NOW, topic_id: UUID | None = None) -> TopicRef:
     return TopicRef(topic_id or uuid4(), community, title, status, submitted_at)

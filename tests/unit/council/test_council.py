@@ -5,7 +5,9 @@ from datetime import date, timedelta, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yishi_contracts import CouncilCompositionChanged
 
+from services.kit.errors import status_of
 from services.council.domain.council import (
     ChairAppointed,
     Council,
@@ -21,11 +23,15 @@ from services.council.domain.refusal import CouncilRefused, local_date
 from .builders import CATEGORIES, COUNCIL_ID, NOW, TERM, TODAY, empty_council, ready_council, step
 
 
+INPUT_ERRORS = {"invalid_community", "name_required", "invalid_term", "reason_required", "naive_time"}
+
+
 def refused(error: str, call) -> CouncilRefused:
     with pytest.raises(CouncilRefused) as caught:
         call()
     assert caught.value.error == error
     assert caught.value.message_zh.strip() and caught.value.message_en.strip()
+    assert status_of(caught.value) == (422 if error in INPUT_ERRORS else 409), error
     return caught.value
 
 
@@ -33,22 +39,41 @@ def test_a_full_council_can_act() -> None:
     council = ready_council()
     assert council.readiness(TODAY).can_act
     council.ensure_can_act(TODAY)
-    assert council.version == 1 + 1 + 2 * 7
+    assert council.chair is not None and len(council.members) == 7 and all(m.confirmed for m in council.members.values())
 
 
 def test_the_stream_folds_back_to_the_same_council() -> None:
-    council = empty_council()
-    events = [form_council(COUNCIL_ID, council.community_id, now=NOW)]
-    for event in (council.appoint_chair("c", "主席", now=NOW),):
-        events.append(event)
-        council = step(council, event)
-    nominated = council.nominate("a", "甲", MemberCategory.cppcc_member, *TERM, now=NOW)
-    council = step(council, nominated)
-    confirmed = council.confirm("a", now=NOW)
-    council = step(council, confirmed)
-    events += [nominated, confirmed]
-    assert Council.from_events(events) == council
-    assert [type(e) for e in events] == [CouncilFormed, ChairAppointed, MemberNominated, MemberConfirmed]
+    events = form_council(COUNCIL_ID, "320585100001", now=NOW)
+    council = Council.fold(events)
+    for decide in (
+        lambda c: c.appoint_chair("c", "主席", now=NOW),
+        lambda c: c.nominate("a", "甲", MemberCategory.cppcc_member, *TERM, now=NOW),
+        lambda c: c.confirm("a", now=NOW),
+    ):
+        decided = decide(council)
+        events += decided
+        council = step(council, decided)
+    assert Council.fold(events) == council
+    assert Council.fold([]) is None
+    snapshot = CouncilCompositionChanged
+    assert [type(e) for e in events] == [CouncilFormed, snapshot, ChairAppointed, snapshot, MemberNominated, snapshot,
+                                         MemberConfirmed, snapshot]
+
+
+def test_every_change_comes_with_the_roster_serving_after_it() -> None:
+    council = ready_council(CATEGORIES[:6])
+    nominated, roster = council.nominate("late", "迟到", MemberCategory.health_station, *TERM, now=NOW)
+    assert isinstance(nominated, MemberNominated) and isinstance(roster, CouncilCompositionChanged)
+    assert len(roster.fixed_members) == 6, "a nominee is not on the roster until confirmed"
+    council = step(council, [nominated, roster])
+    _, roster = council.confirm("late", now=NOW)
+    assert [m.member_id for m in roster.fixed_members] == ["late", *(f"m{i}" for i in range(6))]
+    assert (roster.chair_id, roster.chair_name, roster.changed_at) == ("chair", "王书记", NOW)
+    assert roster.council_id == COUNCIL_ID and roster.community_id == council.community_id
+    _, roster = council.leave("m2", TODAY, "搬离本社区", now=NOW)
+    assert "m2" not in {m.member_id for m in roster.fixed_members}
+    formed, first = form_council(COUNCIL_ID, "320585100001", now=NOW)
+    assert first.chair_id is None and first.fixed_members == []
 
 
 def test_an_empty_council_says_everything_it_lacks() -> None:

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yishi_contracts import Status
 
 from services.council.domain.duplicates import normalise_title, possible_duplicates, title_similarity
-from services.council.domain.screening import TopicStatus
 
 from .builders import NOW, OTHER_COMMUNITY, topic
 
@@ -50,11 +50,11 @@ def test_similar_titles_score_by_ratio() -> None:
 
 def test_candidates_are_same_community_sorted_by_score() -> None:
     new = topic(title="中山街放学时段交通拥堵")
-    exact = topic(TopicStatus.accepted, title="中山街 放学时段 交通拥堵！", submitted_at=NOW - timedelta(days=1))
-    close = topic(TopicStatus.submitted, title="中山街放学时段交通堵塞", submitted_at=NOW - timedelta(days=2))
+    exact = topic(Status.accepted, title="中山街 放学时段 交通拥堵！", submitted_at=NOW - timedelta(days=1))
+    close = topic(Status.submitted, title="中山街放学时段交通堵塞", submitted_at=NOW - timedelta(days=2))
     far = topic(title="泾崇路无停车位")
     elsewhere = topic(title="中山街放学时段交通拥堵", community=OTHER_COMMUNITY)
-    merged = topic(TopicStatus.merged, title="中山街放学时段交通拥堵")
+    merged = topic(Status.merged, title="中山街放学时段交通拥堵")
     found = possible_duplicates(new, [far, close, elsewhere, merged, new, exact])
     assert [c.topic_id for c in found] == [exact.topic_id, close.topic_id]
     assert found[0].score == 1.0 and 0.8 <= found[1].score < 1.0

@@ -6,10 +6,12 @@ from uuid import uuid4
 import pytest
 from yishi_contracts import Feasibility, Invitee, InviteeKind, ResearchCompleted
 
+from yishi_contracts import Status
+
+from services.kit.errors import status_of
 from services.council.domain.council import Council, form_council
 from services.council.domain.refusal import CouncilRefused
 from services.council.domain.research import Research, ResearchOpened, open_research
-from services.council.domain.screening import TopicStatus
 
 from .builders import COMMUNITY, NOW, OTHER_COMMUNITY, TODAY, ready_council, step, topic
 
@@ -20,17 +22,21 @@ INVITEES = [
 ]
 
 
+INPUT_ERRORS = {"researchers_required", "visit_in_future", "visit_incomplete", "text_length"}
+
+
 def refused(error: str, call) -> CouncilRefused:
     with pytest.raises(CouncilRefused) as caught:
         call()
     assert caught.value.error == error
     assert caught.value.message_zh.strip() and caught.value.message_en.strip()
+    assert status_of(caught.value) == (422 if error in INPUT_ERRORS else 409), error
     return caught.value
 
 
 def opened() -> tuple[Research, list]:
-    event = open_research(COUNCIL, topic(TopicStatus.accepted), now=NOW)
-    return Research.from_events([event]), [event]
+    events = open_research(COUNCIL, topic(Status.accepted), now=NOW)
+    return Research.fold(events), events
 
 
 def researched() -> tuple[Research, list]:
@@ -41,24 +47,24 @@ def researched() -> tuple[Research, list]:
         lambda r: r.record_findings("接送车辆临停无序，可设限时停车带", Feasibility.feasible_with_conditions, now=NOW),
         lambda r: r.draft_plan("设置上下学限时即停即走车道，家长志愿者疏导", INVITEES, now=NOW),
     ):
-        event = decide(research)
-        events.append(event)
-        research = step(research, event)
+        decided = decide(research)
+        events += decided
+        research = step(research, decided)
     return research, events
 
 
 def test_complete_research_produces_the_public_event() -> None:
     research, events = researched()
-    completed = research.complete(now=NOW)
+    [completed] = research.complete(now=NOW)
     assert isinstance(completed, ResearchCompleted)
     assert completed.researchers == ["m0", "m4"]
     assert completed.site_visits[0].place == "中山街小学门口"
     assert completed.feasibility == "feasible_with_conditions"
     assert completed.invitees == INVITEES and completed.completed_at == NOW
     assert completed.council_id == COUNCIL.council_id and completed.community_id == COMMUNITY
-    assert Research.from_events(events) == research
+    assert Research.fold(events) == research and Research.fold([]) is None
     done = step(research, completed)
-    assert done.completed and done.version == len(events) + 1
+    assert done.completed and Research.fold([*events, completed]) == done
     refused("research_completed", lambda: done.complete(now=NOW))
     refused("research_completed", lambda: done.record_visit(TODAY, "路口", "再看一次", now=NOW))
 
@@ -67,18 +73,19 @@ def test_later_findings_and_plans_replace_earlier_ones() -> None:
     research, _ = researched()
     research = step(research, research.record_findings("不具备设置条件的理由说明", Feasibility.infeasible, now=NOW))
     research = step(research, research.draft_plan("改为错峰放学方案讨论", [], now=NOW))
-    completed = research.complete(now=NOW)
+    [completed] = research.complete(now=NOW)
     assert completed.feasibility == "infeasible" and completed.invitees == [] and completed.consultation_plan == "改为错峰放学方案讨论"
 
 
-@pytest.mark.parametrize("status", [s for s in TopicStatus if s != TopicStatus.accepted])
-def test_only_an_accepted_topic_is_researched(status: TopicStatus) -> None:
+@pytest.mark.parametrize("status", [s for s in Status if s != Status.accepted])
+def test_only_an_accepted_topic_is_researched(status: Status) -> None:
     refused("topic_not_accepted", lambda: open_research(COUNCIL, topic(status), now=NOW))
 
 
 def test_research_belongs_to_the_topics_community() -> None:
-    refused("other_community", lambda: open_research(COUNCIL, topic(TopicStatus.accepted, community=OTHER_COMMUNITY), now=NOW))
-    assert isinstance(open_research(COUNCIL, topic(TopicStatus.accepted), now=NOW), ResearchOpened)
+    refused("other_community", lambda: open_research(COUNCIL, topic(Status.accepted, community=OTHER_COMMUNITY), now=NOW))
+    [event] = open_research(COUNCIL, topic(Status.accepted), now=NOW)
+    assert isinstance(event, ResearchOpened)
 
 
 def test_completing_names_everything_missing() -> None:
@@ -100,7 +107,7 @@ def test_researchers_must_be_confirmed_serving_fixed_members() -> None:
     refused("not_a_fixed_member", lambda: research.assign(council, ["new"], now=NOW))
     council = step(council, council.leave("m1", TODAY, "辞任", now=NOW))
     refused("not_a_fixed_member", lambda: research.assign(council, ["m1"], now=NOW))
-    other = Council.from_events([form_council(uuid4(), COMMUNITY, now=NOW)])
+    other = Council.fold(form_council(uuid4(), COMMUNITY, now=NOW))
     refused("other_council", lambda: research.assign(other, ["m1"], now=NOW))
 
 
@@ -119,12 +126,12 @@ def test_completed_research_can_be_reopened_and_completed_again() -> None:
     research, _ = researched()
     refused("research_open", lambda: research.reopen("deferred_by_meeting", "会议认为需补充调研", now=NOW))
     done = step(research, research.complete(now=NOW))
-    reopened = done.reopen("deferred_by_meeting", "会议认为需补充交通流量数据", now=NOW)
+    [reopened] = done.reopen("deferred_by_meeting", "会议认为需补充交通流量数据", now=NOW)
     assert reopened.cause == "deferred_by_meeting" and reopened.council_id == COUNCIL.council_id
     assert reopened.topic_id == research.topic_id and reopened.reopened_at == NOW
     again = step(done, reopened)
     assert not again.completed and again.researchers == done.researchers
     again = step(again, again.record_visit(TODAY, "中山街小学门口", "补充统计早高峰车流", now=NOW))
     assert len(again.site_visits) == 2
-    assert again.complete(now=NOW).site_visits[-1].notes == "补充统计早高峰车流"
+    assert again.complete(now=NOW)[0].site_visits[-1].notes == "补充统计早高峰车流"
     refused("text_length", lambda: done.reopen("objection_upheld", "短", now=NOW))

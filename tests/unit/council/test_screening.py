@@ -4,22 +4,17 @@ from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
-from yishi_contracts import Accepted, Category, ExclusionReason, Merged, Referral, Rejected, Returned, TopicScreened
+from yishi_contracts import Accepted, Category, ExclusionReason, Merged, Referral, Rejected, Returned, Status, TopicScreened
 
+from services.kit.errors import status_of
 from services.council.domain.refusal import CouncilRefused
-from services.council.domain.screening import (
-    ScreeningTemplate,
-    ScreenTopic,
-    TopicStatus,
-    screen,
-    screen_many,
-    templates_for,
-)
+from services.council.domain.screening import Screening, ScreeningTemplate, ScreenTopic, screen, templates_for
 
 from .builders import CATEGORIES, COUNCIL_ID, NOW, OTHER_COMMUNITY, TODAY, ready_council, step, topic
 
 ACCEPT = Accepted(category=Category.public_facilities)
 COUNCIL = ready_council()
+INPUT_ERRORS = {"merge_into_itself", "template_incomplete", "template_reason_required", "template_return_no_reason"}
 
 
 def refused(error: str, command: ScreenTopic, council=COUNCIL) -> CouncilRefused:
@@ -27,16 +22,20 @@ def refused(error: str, command: ScreenTopic, council=COUNCIL) -> CouncilRefused
         screen(council, command, now=NOW)
     assert caught.value.error == error
     assert caught.value.message_zh.strip() and caught.value.message_en.strip()
+    assert status_of(caught.value) == (422 if error in INPUT_ERRORS else 409), error
     return caught.value
 
 
-@pytest.mark.parametrize("status", [TopicStatus.submitted, TopicStatus.resubmitted])
-def test_the_chair_accepts_a_topic_awaiting_screening(status: TopicStatus) -> None:
+@pytest.mark.parametrize("status", [Status.submitted, Status.resubmitted])
+def test_the_chair_accepts_a_topic_awaiting_screening(status: Status) -> None:
     t = topic(status)
     event = screen(COUNCIL, ScreenTopic(t, ACCEPT, "chair"), now=NOW)
     assert isinstance(event, TopicScreened)
     assert (event.topic_id, event.council_id, event.screened_by, event.screened_at) == (t.topic_id, COUNCIL_ID, "chair", NOW)
     assert event.decision == ACCEPT
+    screening = Screening.fold([event])
+    assert screening.screen(COUNCIL, ScreenTopic(t, ACCEPT, "chair"), now=NOW) == [event]
+    assert Screening.fold([]).decisions == () and screening.decisions == (event,)
 
 
 def test_a_confirmed_fixed_member_may_screen() -> None:
@@ -56,7 +55,7 @@ def test_the_contract_rejects_a_short_explanation() -> None:
 
 
 def test_merge_into_an_earlier_topic_of_the_same_community() -> None:
-    earlier = topic(TopicStatus.accepted, submitted_at=NOW - timedelta(days=3))
+    earlier = topic(Status.accepted, submitted_at=NOW - timedelta(days=3))
     event = screen(COUNCIL, ScreenTopic(topic(), Merged(merged_into=earlier.topic_id), "chair", earlier), now=NOW)
     assert event.decision.merged_into == earlier.topic_id
 
@@ -65,8 +64,9 @@ def test_screening_refusals() -> None:
     refused("council_not_ready", ScreenTopic(topic(), ACCEPT, "chair"), council=ready_council(CATEGORIES[:6]))
     refused("other_community", ScreenTopic(topic(community=OTHER_COMMUNITY), ACCEPT, "chair"))
     refused("not_a_screener", ScreenTopic(topic(), ACCEPT, "stranger"))
-    for status in (TopicStatus.returned, TopicStatus.accepted, TopicStatus.rejected, TopicStatus.merged, TopicStatus.researched):
+    for status in (Status.returned, Status.accepted, Status.rejected, Status.merged, Status.researched):
         refused("not_awaiting_screening", ScreenTopic(topic(status), ACCEPT, "chair"))
+    assert "议前调研已完成，待协商" in refused("not_awaiting_screening", ScreenTopic(topic(Status.researched), ACCEPT, "chair")).message_zh
 
 
 def test_a_nominated_or_departed_member_may_not_screen() -> None:
@@ -79,15 +79,15 @@ def test_a_nominated_or_departed_member_may_not_screen() -> None:
 
 def test_merge_refusals() -> None:
     t = topic()
-    earlier = topic(TopicStatus.accepted, submitted_at=NOW - timedelta(days=1))
+    earlier = topic(Status.accepted, submitted_at=NOW - timedelta(days=1))
     refused("merge_into_itself", ScreenTopic(t, Merged(merged_into=t.topic_id), "chair", t))
     refused("merge_target_unknown", ScreenTopic(t, Merged(merged_into=earlier.topic_id), "chair"))
     refused("merge_target_unknown", ScreenTopic(t, Merged(merged_into=earlier.topic_id), "chair", topic()))
-    other = topic(TopicStatus.accepted, community=OTHER_COMMUNITY, submitted_at=NOW - timedelta(days=1))
+    other = topic(Status.accepted, community=OTHER_COMMUNITY, submitted_at=NOW - timedelta(days=1))
     refused("merge_other_community", ScreenTopic(t, Merged(merged_into=other.topic_id), "chair", other))
-    merged = topic(TopicStatus.merged, submitted_at=NOW - timedelta(days=1))
+    merged = topic(Status.merged, submitted_at=NOW - timedelta(days=1))
     refused("merge_into_merged", ScreenTopic(t, Merged(merged_into=merged.topic_id), "chair", merged))
-    later = topic(TopicStatus.submitted, submitted_at=NOW + timedelta(minutes=1))
+    later = topic(Status.submitted, submitted_at=NOW + timedelta(minutes=1))
     refused("merge_into_later", ScreenTopic(t, Merged(merged_into=later.topic_id), "chair", later))
 
 
@@ -126,40 +126,4 @@ def test_template_refusals(fields: tuple, error: str) -> None:
     with pytest.raises(CouncilRefused) as caught:
         ScreeningTemplate(*fields)
     assert caught.value.error == error and caught.value.message_zh and caught.value.message_en
-
-
-def test_screen_many_goes_on_after_a_refusal() -> None:
-    first, second, third = topic(submitted_at=NOW - timedelta(days=2)), topic(TopicStatus.accepted), topic()
-    batch = screen_many(
-        COUNCIL,
-        [
-            ScreenTopic(first, ACCEPT, "chair"),
-            ScreenTopic(second, ACCEPT, "chair"),
-            ScreenTopic(third, Merged(merged_into=first.topic_id), "chair", first),
-        ],
-        now=NOW,
-    )
-    assert [r.topic_id for r in batch.results] == [first.topic_id, second.topic_id, third.topic_id]
-    assert [e.topic_id for e in batch.events] == [first.topic_id, third.topic_id]
-    assert [r.refusal.error for r in batch.refusals] == ["not_awaiting_screening"]
-
-
-def test_screen_many_sees_its_own_earlier_decisions() -> None:
-    a, b, c = topic(submitted_at=NOW - timedelta(days=2)), topic(submitted_at=NOW - timedelta(days=1)), topic()
-    batch = screen_many(
-        COUNCIL,
-        [
-            ScreenTopic(b, Merged(merged_into=a.topic_id), "chair", a),
-            ScreenTopic(c, Merged(merged_into=b.topic_id), "chair", b),
-            ScreenTopic(b, ACCEPT, "chair"),
-        ],
-        now=NOW,
-    )
-    assert len(batch.events) == 1
-    assert [r.refusal.error for r in batch.refusals] == ["merge_into_merged", "not_awaiting_screening"]
-
-
-def test_screen_many_of_a_council_that_cannot_act_refuses_each() -> None:
-    batch = screen_many(ready_council(chair=False), [ScreenTopic(topic(), ACCEPT, "m0")] * 2, now=NOW)
-    assert batch.events == [] and len(batch.refusals) == 2
-    assert "尚未任命协商议事会主席" in batch.refusals[0].refusal.message_zh
+    assert status_of(caught.value) == 422
