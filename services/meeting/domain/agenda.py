@@ -18,7 +18,6 @@ from yishi_contracts.lifecycle import Status, status_of
 STEPS = (Status.researched, Status.researching, Status.scheduled, Status.deferred, Status.resolved, Status.dropped)
 """The steps of a topic's life the meeting service keeps, each by its latest time."""
 
-RESEARCH_STANDS = frozenset({Status.researched, Status.scheduled})
 DECIDED_BY_A_MEETING = frozenset({Status.resolved, Status.dropped})
 
 
@@ -39,6 +38,7 @@ class AgendaCandidate:
 
     @property
     def status(self) -> Status | None:
+        """Where the topic stands, as far as the meeting service sees (the lifecycle's status)."""
         return status_of((at, status) for status, at in self.steps.items())
 
     @property
@@ -46,20 +46,25 @@ class AgendaCandidate:
         return self.steps.get(Status.researched)
 
     @property
+    def _research_standing(self) -> Status | None:
+        """The latest step that completes research or undoes it; being put on an agenda does neither."""
+        return status_of((at, status) for status, at in self.steps.items() if status is not Status.scheduled)
+
+    @property
     def researched(self) -> bool:
         """不调研不协商: the topic may go on a meeting's agenda only while its research stands.
 
         True only with a completed research (ResearchCompleted) that nothing since has
         undone: no later reopening (ResearchReopened), deferral back to research, resolution
-        or dropping — being put on a meeting's agenda since keeps it. On equal times the
-        later step of the procedure wins, so a reopening at the same instant undoes it.
+        or dropping. On equal times the later step of the procedure wins, so a reopening at
+        the same instant undoes it; being put on another meeting's agenda does not.
         """
-        return self.researched_at is not None and self.status in RESEARCH_STANDS
+        return self._research_standing is Status.researched
 
     @property
     def decided(self) -> bool:
         """A meeting has resolved or dropped the topic since its latest research."""
-        return self.status in DECIDED_BY_A_MEETING
+        return self._research_standing in DECIDED_BY_A_MEETING
 
     def seen(self, status: Status, at: datetime) -> "AgendaCandidate":
         """With one more step of the topic's life; the latest time of each step is kept."""
