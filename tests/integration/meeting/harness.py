@@ -106,8 +106,8 @@ class Harness:
         stream = COUNCIL if not isinstance(event, TopicSubmitted) else INTAKE
         envelope = Envelope.wrap(event, source=stream.source)
         record = to_kafka(envelope)
-        topic = self.runtime.settings.kafka.topic(stream.topic)
-        await self.producer.send_and_wait(topic, record.value, key=record.key, headers=record.headers)
+        kafka_topic = self.runtime.settings.kafka.topic(stream.topic)
+        await self.producer.send_and_wait(kafka_topic, record.value, key=record.key, headers=record.headers)
         return envelope
 
     async def ready(self, community_id: str) -> list[dict[str, Any]]:
