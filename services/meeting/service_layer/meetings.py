@@ -29,7 +29,7 @@ from .ports import MeetingViews, stream_id
 
 CHAIR = (Role.council_chair,)
 RECORDERS = (Role.staff, Role.council_chair)
-MEMBERS = (Role.staff, Role.council_chair, Role.council_member)
+MEMBERS_AND_RECORDERS = (Role.staff, Role.council_chair, Role.council_member)
 
 Done = Executed[Meeting]
 
@@ -133,7 +133,7 @@ async def record_dissent(service: Service[MeetingViews], actor: Actor, meeting_i
                          member_id: str | None, opinion: str) -> Done:
     """少数意见, by the member or recorded for them."""
     command = c.RecordDissent(topic_id, on_behalf(actor, member_id), opinion)
-    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS)
+    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS_AND_RECORDERS)
 
 
 async def adopt_by_consensus(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
@@ -154,7 +154,7 @@ async def cast_vote(service: Service[MeetingViews], actor: Actor, meeting_id: UU
                     member_id: str | None, choice: VoteChoice) -> Done:
     """投票: a member as themselves, or a show of hands recorded by staff or the chair."""
     command = c.CastVote(topic_id, on_behalf(actor, member_id), choice)
-    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS)
+    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS_AND_RECORDERS)
 
 
 async def close_vote(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID) -> Done:
