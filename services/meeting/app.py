@@ -8,25 +8,23 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
 from services.kit.streams import EventCodec
 
-from .domain import events as e
+from .adapters.views import SqlMeetingViews
+from .domain import PRIVATE_EVENTS
 from .entrypoints.http import meeting_router
 from .projection import build_projection
+from .service_layer.ports import MeetingViews
 
-PRIVATE_EVENTS = [
-    e.MeetingScheduled, e.TopicPutOnAgenda, e.ParticipantsInvited, e.AttendanceRecorded, e.MeetingOpened,
-    e.MinutesEntryRecorded, e.DissentRecorded, e.VoteOpened, e.VoteCast, e.VoteClosed, e.TopicDeferred, e.TopicDropped,
-    e.MeetingClosed,
-]
-"""The meeting's private domain events, stored as ``meeting.<ClassName>.v1``."""
+CODEC = EventCodec("meeting", PRIVATE_EVENTS)
 
 
-def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
+def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime[MeetingViews]:
     return ServiceRuntime(
         settings,
         stream=MEETING,
-        projection=build_projection,
-        codec=EventCodec("meeting", PRIVATE_EVENTS),
+        projection=build_projection(),
+        codec=CODEC,
         clock=clock,
+        views=SqlMeetingViews,
         description="Meeting: meetings, attendance, minutes, votes, resolutions.",
     )
 

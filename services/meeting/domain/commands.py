@@ -1,18 +1,20 @@
 """What may be asked of a meeting (会议指令). Each is decided by ``Meeting.decide``."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from yishi_contracts import Measure
 
+from .agenda import AgendaCandidate
 from .events import CONSULTATION_ROOM, EntryKind, Guest, VoteChoice
 from .rules import MeetingRules
 
 
 @dataclass(frozen=True)
 class ScheduleMeeting:
-    """召集会议. ``researched`` is the set of topic ids whose research is completed."""
+    """召集会议. ``candidates`` are what is known of the agenda's topics (不调研不协商)."""
 
     meeting_id: UUID
     community_id: str
@@ -20,17 +22,17 @@ class ScheduleMeeting:
     chair_id: str
     scheduled_for: datetime
     agenda: tuple[UUID, ...]
-    researched: frozenset[UUID]
+    candidates: Mapping[UUID, AgendaCandidate]
     place: str = CONSULTATION_ROOM
     rules: MeetingRules = field(default_factory=MeetingRules)
 
 
 @dataclass(frozen=True)
 class PutOnAgenda:
-    """列入议程 before the meeting opens."""
+    """列入议程 before the meeting opens; ``candidate`` is what is known of the topic, if anything."""
 
     topic_id: UUID
-    researched: frozenset[UUID]
+    candidate: AgendaCandidate | None
 
 
 @dataclass(frozen=True)

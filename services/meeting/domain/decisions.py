@@ -1,21 +1,27 @@
-"""Deciding the commands of a scheduled meeting (会议进行中的决定): the rules of step 4.
+"""Deciding a meeting's commands (会议的决定): the rules of step 4.
 
 Pure functions of the meeting's state, the command and ``now``; they return events and
-never change the state (``Meeting.apply`` does that).
+never change the state (``Meeting.apply`` does that). A refusal says its kind here:
+an invalid request (``INVALID``) or, by default, not in the meeting's current state.
 """
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from yishi_contracts import Measure, Tally
 
+from services.kit.refusal import INVALID
+
 from . import commands as c
+from .agenda import AgendaCandidate
 from .events import (
-    AttendanceRecorded, DissentRecorded, MeetingClosed, MeetingOpened, MinutesEntryRecorded, Movement,
-    ParticipantsInvited, TopicDeferred, TopicDropped, TopicPutOnAgenda, VoteCast, VoteChoice, VoteClosed, VoteOpened,
+    AgendaItemDeferred, AgendaItemDropped, AttendanceRecorded, DissentRecorded, MeetingClosed, MeetingConvened,
+    MeetingOpened, MinutesEntryRecorded, Movement, ParticipantsInvited, TopicPutOnAgenda, VoteCast, VoteChoice,
+    VoteClosed, VoteOpened,
 )
-from .refusals import refusal
+from .refusals import no_quorum, refusal
 from .status import DECIDED, MeetingStatus, TopicStatus
 
 if TYPE_CHECKING:
@@ -23,6 +29,53 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 5000
 MIN_TEXT = 5
+_COMMUNITY_ID = re.compile(r"^\d{12}$")
+
+
+def decide_schedule(meeting: "Meeting", command: c.ScheduleMeeting, now: datetime) -> MeetingConvened:
+    """召集会议: a new meeting whose agenda holds only researched topics of its community."""
+    if meeting.status is not MeetingStatus.unscheduled:
+        raise refusal("already_scheduled")
+    if command.scheduled_for.tzinfo is None:
+        raise refusal("naive_time", INVALID)
+    if not _COMMUNITY_ID.match(command.community_id):
+        raise refusal("invalid_community", INVALID)
+    if not command.agenda:
+        raise refusal("empty_agenda", INVALID)
+    if len(set(command.agenda)) != len(command.agenda):
+        raise refusal("topic_already_on_agenda")
+    candidates = [_of_community(command.candidates.get(t), command.community_id) for t in command.agenda]
+    if any(candidate is not None and candidate.decided for candidate in candidates):
+        raise refusal("topic_decided")
+    if not all(candidate is not None and candidate.researched for candidate in candidates):
+        raise refusal("topic_not_researched")
+    return MeetingConvened(
+        meeting_id=command.meeting_id,
+        community_id=command.community_id,
+        council_id=command.council_id,
+        chair_id=command.chair_id,
+        scheduled_for=command.scheduled_for,
+        place=command.place,
+        agenda=tuple(command.agenda),
+        rules=command.rules,
+        at=now,
+    )
+
+
+def _of_community(candidate: AgendaCandidate | None, community_id: str) -> AgendaCandidate | None:
+    """Another community's topic is not one this meeting knows."""
+    return candidate if candidate is not None and candidate.community_id == community_id else None
+
+
+def _may_join(meeting: "Meeting", command: c.PutOnAgenda) -> None:
+    meeting.require_status(MeetingStatus.scheduled)
+    if command.topic_id in meeting.topics:
+        raise refusal("topic_already_on_agenda")
+    candidate = _of_community(command.candidate, meeting.community_id)
+    if candidate is not None and candidate.decided:
+        raise refusal("topic_decided")
+    if candidate is None or candidate.topic_id != command.topic_id or not candidate.researched:
+        raise refusal("topic_not_researched")
 
 
 def decide_in_session(meeting: "Meeting", command: c.Command, now: datetime) -> list[object]:
@@ -30,11 +83,7 @@ def decide_in_session(meeting: "Meeting", command: c.Command, now: datetime) -> 
     mid = meeting.meeting_id
     match command:
         case c.PutOnAgenda():
-            meeting.require_status(MeetingStatus.scheduled)
-            if command.topic_id in meeting.topics:
-                raise refusal("topic_already_on_agenda")
-            if command.topic_id not in command.researched:
-                raise refusal("topic_not_researched")
+            _may_join(meeting, command)
             return [TopicPutOnAgenda(mid, command.topic_id, now)]
         case c.InviteParticipants():
             meeting.require_status(MeetingStatus.scheduled)
@@ -73,7 +122,7 @@ def decide_in_session(meeting: "Meeting", command: c.Command, now: datetime) -> 
                 raise refusal("speaker_not_present")
             opinion = command.opinion.strip()
             if not MIN_TEXT <= len(opinion) <= MAX_TEXT:
-                raise refusal("dissent_length")
+                raise refusal("dissent_length", INVALID)
             return [DissentRecorded(mid, command.topic_id, command.member_id, opinion, now)]
         case c.AdoptByConsensus() | c.OpenVote():
             _require_pending(meeting.undecided_topic(command.topic_id))
@@ -94,8 +143,8 @@ def decide_in_session(meeting: "Meeting", command: c.Command, now: datetime) -> 
         case c.DeferTopic() | c.DropTopic():
             meeting.undecided_topic(command.topic_id)
             reason = _non_empty(command.reason, "reason_required")
-            kind = TopicDeferred if isinstance(command, c.DeferTopic) else TopicDropped
-            return [kind(mid, command.topic_id, reason, now)]
+            outcome = AgendaItemDeferred if isinstance(command, c.DeferTopic) else AgendaItemDropped
+            return [outcome(mid, command.topic_id, reason, now)]
         case c.CloseMeeting():
             meeting.require_status(MeetingStatus.open)
             if any(topic.status not in DECIDED for topic in meeting.topics.values()):
@@ -155,22 +204,22 @@ def _require_pending(topic: "TopicState") -> None:
 
 def _require_quorum(meeting: "Meeting") -> None:
     if not meeting.quorum_met:
-        raise refusal("no_quorum")
+        raise no_quorum(len(meeting.fixed_present), meeting.quorum_required, len(meeting.fixed_members))
 
 
 def _non_empty(text: str, error: str = "empty_text") -> str:
     stripped = text.strip()
     if not stripped:
-        raise refusal(error)
+        raise refusal(error, INVALID)
     return stripped
 
 
 def _valid_resolution(text: str, measures: tuple[Measure, ...], now: datetime) -> str:
     stripped = text.strip()
     if not MIN_TEXT <= len(stripped) <= MAX_TEXT:
-        raise refusal("resolution_text_length")
+        raise refusal("resolution_text_length", INVALID)
     if not measures:
-        raise refusal("no_measures")
+        raise refusal("no_measures", INVALID)
     if any(measure.deadline < now.date() for measure in measures):
-        raise refusal("deadline_in_past")
+        raise refusal("deadline_in_past", INVALID)
     return stripped

@@ -1,8 +1,11 @@
-"""The meeting's own domain events (会议事件), not yet public contracts.
+"""The meeting's own domain events (会议事件), not public contracts.
 
 The stream is the meeting id. ``ResolutionAdopted`` is the public contract from
 ``yishi_contracts`` and is emitted as is; everything else here stays inside the service
-until another service needs it.
+(stored as ``meeting.<ClassName>.v1``). Where a private fact has a public companion
+(``public.py``), the two have different names: ``MeetingConvened`` beside the public
+``MeetingScheduled``, ``AgendaItemDeferred``/``AgendaItemDropped`` beside the public
+``TopicDeferred``/``TopicDropped``.
 """
 
 from dataclasses import dataclass
@@ -61,7 +64,7 @@ class Guest:
 
 
 @dataclass(frozen=True)
-class MeetingScheduled:
+class MeetingConvened:
     """召集会议: where, when, which council, which topics, under which rules."""
 
     meeting_id: UUID
@@ -175,7 +178,7 @@ class VoteClosed:
 
 
 @dataclass(frozen=True)
-class TopicDeferred:
+class AgendaItemDeferred:
     """暂缓: the topic goes back to research, with the reason."""
 
     meeting_id: UUID
@@ -185,7 +188,7 @@ class TopicDeferred:
 
 
 @dataclass(frozen=True)
-class TopicDropped:
+class AgendaItemDropped:
     """撤销: the topic is not pursued, with the reason."""
 
     meeting_id: UUID

@@ -1,70 +1,75 @@
 """The meeting aggregate (协商议事会议), event-sourced; its stream is the meeting id.
 
-``decide`` checks a command against the current state and returns the events it causes
-(or raises ``MeetingRefused``); ``apply`` folds one event into the state; ``execute`` does
-both. The state is only ever changed by ``apply``, so replaying the stream rebuilds it.
+A frozen value folded from its stream: ``fold`` rebuilds it, ``apply`` returns the meeting
+with one more event, and ``decide`` is a pure decision — the events a command causes, or
+``MeetingRefused`` — that never changes the meeting. An empty stream folds into the
+unscheduled meeting, the state before 召集.
 """
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from yishi_contracts import Attendance, DecisionMethod, Measure, ResolutionAdopted, Tally
 
+from services.kit.refusal import INVALID
+
 from . import commands as c
-from .decisions import decide_in_session
-from .public import COMPANIONS
+from .decisions import decide_in_session, decide_schedule
 from .events import (
-    AttendanceRecorded, DissentRecorded, Guest, MeetingClosed, MeetingOpened, MeetingScheduled, MinutesEntryRecorded,
-    Movement, ParticipantsInvited, Role, TopicDeferred, TopicDropped, TopicPutOnAgenda, VoteCast, VoteChoice,
+    AgendaItemDeferred, AgendaItemDropped, AttendanceRecorded, DissentRecorded, Guest, MeetingClosed, MeetingConvened,
+    MeetingOpened, MinutesEntryRecorded, Movement, ParticipantsInvited, Role, TopicPutOnAgenda, VoteCast, VoteChoice,
     VoteClosed, VoteOpened,
 )
+from .public import COMPANIONS
 from .refusals import refusal
 from .rules import MeetingRules
 from .status import DECIDED, MeetingStatus, TopicStatus
 
-_COMMUNITY_ID = re.compile(r"^\d{12}$")
 
-
-@dataclass
+@dataclass(frozen=True)
 class TopicState:
     """One agenda topic within the meeting."""
 
     status: TopicStatus = TopicStatus.pending
     motion: VoteOpened | None = None
-    votes: dict[str, VoteChoice] = field(default_factory=dict)
-    dissent: list[str] = field(default_factory=list)
+    votes: Mapping[str, VoteChoice] = field(default_factory=dict)
+    dissent: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
 class Meeting:
     """协商议事会议: schedule, invite, attend, open, minute, decide per topic, close."""
 
-    def __init__(self) -> None:
-        self.status = MeetingStatus.unscheduled
-        self.scheduled: MeetingScheduled | None = None
-        self.rules = MeetingRules()
-        self.topics: dict[UUID, TopicState] = {}
-        self.fixed_members: frozenset[str] = frozenset()
-        self.guests: dict[str, Guest] = {}
-        self.present: dict[str, Role] = {}
-        self.minutes: list[MinutesEntryRecorded] = []
+    status: MeetingStatus = MeetingStatus.unscheduled
+    convened: MeetingConvened | None = None
+    rules: MeetingRules = field(default_factory=MeetingRules)
+    topics: Mapping[UUID, TopicState] = field(default_factory=dict)
+    fixed_members: frozenset[str] = frozenset()
+    guests: Mapping[str, Guest] = field(default_factory=dict)
+    present: Mapping[str, Role] = field(default_factory=dict)
+    minutes: tuple[MinutesEntryRecorded, ...] = ()
 
     @classmethod
-    def replay(cls, events: Iterable[object]) -> "Meeting":
-        meeting = cls()
-        for event in events:
-            meeting.apply(event)
-        return meeting
+    def fold(cls, events: Iterable[object]) -> "Meeting":
+        return cls().apply_all(events)
 
     # -- reading ------------------------------------------------------------------------
 
     @property
     def meeting_id(self) -> UUID:
-        if self.scheduled is None:
+        return self._convened().meeting_id
+
+    @property
+    def community_id(self) -> str:
+        return self._convened().community_id
+
+    def _convened(self) -> MeetingConvened:
+        if self.convened is None:
             raise refusal("not_scheduled")
-        return self.scheduled.meeting_id
+        return self.convened
 
     @property
     def fixed_present(self) -> frozenset[str]:
@@ -74,6 +79,11 @@ class Meeting:
     def quorum_met(self) -> bool:
         """Quorum counts the council's fixed members only, never the chair or invitees."""
         return self.rules.quorum_met(len(self.fixed_present), len(self.fixed_members))
+
+    @property
+    def quorum_required(self) -> int:
+        """The fewest fixed members present that make a quorum under the meeting's rules."""
+        return self.rules.quorum_required(len(self.fixed_members))
 
     def attendance(self) -> Attendance:
         invitees = sum(1 for role in self.present.values() if role is Role.invitee)
@@ -86,7 +96,7 @@ class Meeting:
     def role_of(self, person_id: str) -> Role | None:
         if person_id in self.fixed_members:
             return Role.fixed_member
-        if self.scheduled is not None and person_id == self.scheduled.chair_id:
+        if self.convened is not None and person_id == self.convened.chair_id:
             return Role.chair
         if person_id in self.guests:
             return Role.invitee
@@ -94,86 +104,64 @@ class Meeting:
 
     # -- folding ------------------------------------------------------------------------
 
-    def apply(self, event: object) -> None:
-        match event:
-            case MeetingScheduled():
-                self.status, self.scheduled, self.rules = MeetingStatus.scheduled, event, event.rules
-                self.topics = {topic: TopicState() for topic in event.agenda}
-            case TopicPutOnAgenda():
-                self.topics[event.topic_id] = TopicState()
-            case ParticipantsInvited():
-                self.fixed_members = event.fixed_members
-                self.guests.update({guest.person_id: guest for guest in event.invitees})
-            case AttendanceRecorded(movement=Movement.arrived):
-                self.present[event.person_id] = event.role
-            case AttendanceRecorded(movement=Movement.left):
-                self.present.pop(event.person_id, None)
-            case MeetingOpened():
-                self.status = MeetingStatus.open
-            case MinutesEntryRecorded():
-                self.minutes.append(event)
-            case DissentRecorded():
-                self.topics[event.topic_id].dissent.append(event.opinion)
-            case VoteOpened():
-                self.topics[event.topic_id].status, self.topics[event.topic_id].motion = TopicStatus.voting, event
-            case VoteCast():
-                self.topics[event.topic_id].votes[event.member_id] = event.choice
-            case VoteClosed():
-                self.topics[event.topic_id].status = TopicStatus.adopted if event.adopted else TopicStatus.not_adopted
-            case ResolutionAdopted():
-                self.topics[event.topic_id].status = TopicStatus.adopted
-            case TopicDeferred():
-                self.topics[event.topic_id].status = TopicStatus.deferred
-            case TopicDropped():
-                self.topics[event.topic_id].status = TopicStatus.dropped
-            case MeetingClosed():
-                self.status = MeetingStatus.closed
-            case _ if isinstance(event, COMPANIONS):
-                pass  # the public side of a private fact already folded
-            case _:
-                raise TypeError(f"not a meeting event: {type(event).__name__}")
-
-    def execute(self, command: c.Command, *, now: datetime) -> list[object]:
-        """Decide the command and fold its events into this meeting."""
-        events = self.decide(command, now=now)
+    def apply_all(self, events: Iterable[object]) -> "Meeting":
+        meeting = self
         for event in events:
-            self.apply(event)
-        return events
+            meeting = meeting.apply(event)
+        return meeting
+
+    def apply(self, event: object) -> "Meeting":
+        """This meeting with one more event of its stream."""
+        match event:
+            case MeetingConvened():
+                return replace(self, status=MeetingStatus.scheduled, convened=event, rules=event.rules,
+                               topics={topic: TopicState() for topic in event.agenda})
+            case TopicPutOnAgenda():
+                return replace(self, topics={**self.topics, event.topic_id: TopicState()})
+            case ParticipantsInvited():
+                guests = {**self.guests, **{guest.person_id: guest for guest in event.invitees}}
+                return replace(self, fixed_members=event.fixed_members, guests=guests)
+            case AttendanceRecorded(movement=Movement.arrived):
+                return replace(self, present={**self.present, event.person_id: event.role})
+            case AttendanceRecorded(movement=Movement.left):
+                return replace(self, present={p: r for p, r in self.present.items() if p != event.person_id})
+            case MeetingOpened():
+                return replace(self, status=MeetingStatus.open)
+            case MinutesEntryRecorded():
+                return replace(self, minutes=(*self.minutes, event))
+            case DissentRecorded():
+                return self._topic(event.topic_id, dissent=(*self.topics[event.topic_id].dissent, event.opinion))
+            case VoteOpened():
+                return self._topic(event.topic_id, status=TopicStatus.voting, motion=event)
+            case VoteCast():
+                votes = {**self.topics[event.topic_id].votes, event.member_id: event.choice}
+                return self._topic(event.topic_id, votes=votes)
+            case VoteClosed():
+                return self._topic(event.topic_id, status=TopicStatus.adopted if event.adopted else TopicStatus.not_adopted)
+            case ResolutionAdopted():
+                return self._topic(event.topic_id, status=TopicStatus.adopted)
+            case AgendaItemDeferred():
+                return self._topic(event.topic_id, status=TopicStatus.deferred)
+            case AgendaItemDropped():
+                return self._topic(event.topic_id, status=TopicStatus.dropped)
+            case MeetingClosed():
+                return replace(self, status=MeetingStatus.closed)
+            case _ if isinstance(event, COMPANIONS):
+                return self  # the public side of a private fact already folded
+        raise TypeError(f"not a meeting event: {type(event).__name__}")
+
+    def _topic(self, topic_id: UUID, **changes: Any) -> "Meeting":
+        return replace(self, topics={**self.topics, topic_id: replace(self.topics[topic_id], **changes)})
 
     # -- deciding -----------------------------------------------------------------------
 
     def decide(self, command: c.Command, *, now: datetime) -> list[object]:
-        """The events the command causes, or ``MeetingRefused``. Does not change the state."""
+        """The events the command causes, or ``MeetingRefused``. Does not change the meeting."""
         if now.tzinfo is None:
-            raise refusal("naive_time")
+            raise refusal("naive_time", INVALID)
         if isinstance(command, c.ScheduleMeeting):
-            return [self._schedule(command, now)]
+            return [decide_schedule(self, command, now)]
         return decide_in_session(self, command, now)
-
-    def _schedule(self, command: c.ScheduleMeeting, now: datetime) -> MeetingScheduled:
-        if self.status is not MeetingStatus.unscheduled:
-            raise refusal("already_scheduled")
-        if command.scheduled_for.tzinfo is None:
-            raise refusal("naive_time")
-        if not _COMMUNITY_ID.match(command.community_id):
-            raise refusal("invalid_community")
-        if not command.agenda:
-            raise refusal("empty_agenda")
-        if len(set(command.agenda)) != len(command.agenda):
-            raise refusal("topic_already_on_agenda")
-        if not set(command.agenda) <= command.researched:
-            raise refusal("topic_not_researched")
-        return MeetingScheduled(
-            meeting_id=command.meeting_id,
-            community_id=command.community_id,
-            council_id=command.council_id,
-            chair_id=command.chair_id,
-            scheduled_for=command.scheduled_for,
-            place=command.place,
-            agenda=tuple(command.agenda),
-            rules=command.rules,
-            at=now,
-        )
 
     def require_status(self, wanted: MeetingStatus) -> None:
         if self.status is wanted:
@@ -199,11 +187,11 @@ class Meeting:
         now: datetime,
     ) -> ResolutionAdopted:
         """The public event for an adopted resolution on a topic."""
-        assert self.scheduled is not None
+        convened = self._convened()
         return ResolutionAdopted(
             topic_id=topic_id,
-            community_id=self.scheduled.community_id,
-            meeting_id=self.scheduled.meeting_id,
+            community_id=convened.community_id,
+            meeting_id=convened.meeting_id,
             resolution_id=resolution_id,
             text=text,
             measures=list(measures),

@@ -16,25 +16,27 @@ COMPANIONS = (public.MeetingScheduled, public.TopicDeferred, public.TopicDropped
 """Public events stored beside their private facts; folding a meeting ignores them."""
 
 
-def with_public(community_id: str, events: Iterable[object], agenda: Iterable[object] = ()) -> list[object]:
-    """The private events, each followed by its public companion where it has one.
-
-    ``agenda`` is the meeting's full agenda after the events, for a topic added to it.
-    """
+def with_public(community_id: str, events: Iterable[object]) -> list[object]:
+    """The private events, each followed by its public companion where it has one."""
     out: list[object] = []
     for event in events:
         out.append(event)
         match event:
-            case private.MeetingScheduled():
-                out.append(_scheduled(event, list(event.agenda)))
-            case private.TopicDeferred():
+            case private.MeetingConvened():
+                out.append(
+                    public.MeetingScheduled(
+                        community_id=event.community_id, meeting_id=event.meeting_id, council_id=event.council_id,
+                        scheduled_for=event.scheduled_for, place=event.place, topic_ids=list(event.agenda),
+                    )
+                )
+            case private.AgendaItemDeferred():
                 out.append(
                     public.TopicDeferred(
                         topic_id=event.topic_id, community_id=community_id, meeting_id=event.meeting_id,
                         reason=event.reason, deferred_at=event.at,
                     )
                 )
-            case private.TopicDropped():
+            case private.AgendaItemDropped():
                 out.append(
                     public.TopicDropped(
                         topic_id=event.topic_id, community_id=community_id, meeting_id=event.meeting_id,
@@ -42,14 +44,3 @@ def with_public(community_id: str, events: Iterable[object], agenda: Iterable[ob
                     )
                 )
     return out
-
-
-def _scheduled(event: private.MeetingScheduled, agenda: list) -> public.MeetingScheduled:
-    return public.MeetingScheduled(
-        community_id=event.community_id,
-        meeting_id=event.meeting_id,
-        council_id=event.council_id,
-        scheduled_for=event.scheduled_for,
-        place=event.place,
-        topic_ids=agenda,
-    )

@@ -1,6 +1,10 @@
-"""Why the meeting refuses a command (拒绝): a stable error code and a message in both languages."""
+"""Why the meeting refuses a command (拒绝): a stable error code and a message in both languages.
 
-from services.kit.refusal import Refusal
+The messages are kept here, one per code; the kind (invalid request, not now, not found,
+not yours) is said where the refusal is raised: ``refusal("empty_text", INVALID)``.
+"""
+
+from services.kit.refusal import NOT_NOW, Refusal, RefusalKind
 
 REFUSALS: dict[str, tuple[str, str]] = {
     "already_scheduled": ("会议已安排，不能重复安排", "the meeting is already scheduled"),
@@ -56,6 +60,9 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "dissent_length": ("少数意见须为5至5000字", "a dissenting opinion must be 5 to 5000 characters"),
     "reason_required": ("须说明理由", "a reason is required"),
     "topics_undecided": ("议程中仍有议题未作出结果，不能闭会", "some agenda topics are not decided; the meeting cannot close"),
+    "meeting_not_found": ("找不到该会议", "no such meeting"),
+    "member_required": ("请注明是哪位成员", "name the member (member_id)"),
+    "not_yourself": ("成员只能以本人身份表决或发表意见", "a member votes and speaks only as themselves"),
 }
 
 
@@ -63,7 +70,18 @@ class MeetingRefused(Refusal):
     """A command the meeting cannot carry out, with ``error`` code and both messages."""
 
 
-def refusal(error: str) -> MeetingRefused:
-    """The refusal for an error code from ``REFUSALS``."""
+def refusal(error: str, kind: RefusalKind = NOT_NOW) -> MeetingRefused:
+    """The refusal for an error code from ``REFUSALS``, of the kind the caller says."""
     message_zh, message_en = REFUSALS[error]
-    return MeetingRefused(error, message_zh, message_en)
+    return MeetingRefused(error, message_zh, message_en, kind=kind)
+
+
+def no_quorum(present: int, required: int, total: int) -> MeetingRefused:
+    """No quorum, with the figures a chair needs: how many are here, how many are needed."""
+    message_zh, message_en = REFUSALS["no_quorum"]
+    return MeetingRefused(
+        "no_quorum",
+        f"{message_zh}（在场固定成员 {present} 人，法定人数 {required} 人）",
+        f"{message_en} ({present} fixed members present, {required} required)",
+        kind=NOT_NOW, present=present, required=required, fixed_members_total=total,
+    )

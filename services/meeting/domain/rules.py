@@ -13,6 +13,11 @@ TWO_THIRDS = Fraction(2, 3)
 ONE_HALF = Fraction(1, 2)
 
 
+def fraction_text(value: Fraction) -> str:
+    """A threshold as people write it: "2/3"."""
+    return f"{value.numerator}/{value.denominator}"
+
+
 def _exact(name: str, value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (Fraction, int)):
         raise TypeError(f"{name} must be an exact Fraction, not {type(value).__name__}")
@@ -56,6 +61,11 @@ class MeetingRules:
             raise ValueError("present must be between 0 and total")
         q = self.quorum
         return total > 0 and present * q.denominator >= q.numerator * total
+
+    def quorum_required(self, total: int) -> int:
+        """The fewest of ``total`` fixed members present that make a quorum."""
+        q = self.quorum
+        return -(-q.numerator * total // q.denominator)
 
     def voting_base(self, tally: Tally, voting_present: int) -> int:
         """The number "in favour" is measured against."""

@@ -20,3 +20,10 @@ class TopicStatus(StrEnum):
 
 
 DECIDED = frozenset({TopicStatus.adopted, TopicStatus.deferred, TopicStatus.dropped})
+
+
+def status_from(*, opened: bool, closed: bool) -> MeetingStatus:
+    """A convened meeting's status from whether it has opened and closed (a list, unfolded)."""
+    if closed:
+        return MeetingStatus.closed
+    return MeetingStatus.open if opened else MeetingStatus.scheduled

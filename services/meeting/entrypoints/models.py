@@ -8,7 +8,10 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from yishi_contracts import CommunityId, InviteeKind, Measure
 
-from ..domain import CONSULTATION_ROOM, EntryKind, Movement, VoteChoice
+from yishi_contracts.lifecycle import Status
+
+from ..domain import CONSULTATION_ROOM, EntryKind, Invitation, Movement, VoteChoice
+from ..domain import AgendaCandidate as Candidate
 
 PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
@@ -21,6 +24,8 @@ class _Body(BaseModel):
 
 
 class AgendaCandidate(BaseModel):
+    """A researched topic a meeting may take up, with its consultation plan (议事方案)."""
+
     topic_id: UUID
     title: str | None
     category: str | None
@@ -28,6 +33,16 @@ class AgendaCandidate(BaseModel):
     consultation_plan: str
     invitees: list[dict[str, Any]]
     researched_at: datetime
+    status: Status = Field(description="where the topic stands in its life (yishi_contracts.lifecycle)")
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> "AgendaCandidate":
+        return cls(
+            topic_id=candidate.topic_id, title=candidate.title, category=candidate.category,
+            feasibility=candidate.feasibility, consultation_plan=candidate.consultation_plan,
+            invitees=[i.model_dump(mode="json") for i in candidate.invitees], researched_at=candidate.researched_at,
+            status=candidate.status,
+        )
 
 
 class RulesBody(_Body):
@@ -59,6 +74,9 @@ class InviteeBody(_Body):
     kind: InviteeKind
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
     person_id: PersonId | None = None
+
+    def invitation(self) -> Invitation:
+        return Invitation(self.topic_id, self.kind, self.description, self.person_id)
 
 
 class InvitationsBody(_Body):

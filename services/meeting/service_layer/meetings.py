@@ -1,171 +1,179 @@
-"""Use cases of the meeting service: load the meeting → decide → record, in one transaction.
+"""Use cases of the meeting service that change a meeting: each a kit ``Change`` on the one
+command path (load the meeting's stream → fold → check role and community → decide →
+record the private facts with their public companions, deciding again after a lost race).
 
-Every command goes through ``act``: the meeting is replayed from its stream, the actor's
-community is checked against it, the domain decides, and the private facts are recorded
-with their public companions (``with_public``). Domain refusals become HTTP refusals.
+Members voting at the same moment write to the same stream: the command path decides a
+lost race again on the fresh meeting, since every decision is a function of what it reads.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-from yishi_contracts import InviteeKind
+from yishi_contracts import Measure
 
-from services.kit.auth import Actor
-from services.kit.errors import Refusal
-from services.kit.eventstore import ConcurrencyConflict
+from services.kit.auth import Actor, Role
+from services.kit.commands import Change, Context, Executed
+from services.kit.ports import Service
+from services.kit.refusal import INVALID, NOT_FOUND, NOT_YOURS
 
-from ..adapters import views
-from ..domain import CONSULTATION_ROOM, Guest, InviteParticipants, Meeting, MeetingRefused, ScheduleMeeting
+from ..domain import (
+    CONSULTATION_ROOM, EntryKind, Invitation, InviteParticipants, Meeting, ScheduleMeeting, VoteChoice,
+)
 from ..domain import commands as c
+from ..domain.invitations import numbered
 from ..domain.public import with_public
 from ..domain.refusals import refusal
 from ..domain.roster import convening_members
+from .ports import MeetingViews, stream_id
 
-ATTEMPTS = 5
-INVALID_REQUEST = frozenset({
-    "naive_time", "invalid_community", "empty_agenda", "empty_text", "resolution_text_length", "no_measures",
-    "deadline_in_past", "dissent_length", "reason_required",
-})
+CHAIR = (Role.council_chair,)
+RECORDERS = (Role.staff, Role.council_chair)
+MEMBERS_AND_RECORDERS = (Role.staff, Role.council_chair, Role.council_member)
 
-
-def stream_id(meeting_id: UUID) -> str:
-    return f"meeting:{meeting_id}"
+Done = Executed[Meeting]
 
 
-def quorum_required(meeting: Meeting) -> int:
-    """The fewest fixed members present that make a quorum under the meeting's rules."""
-    q, total = meeting.rules.quorum, len(meeting.fixed_members)
-    return -(-q.numerator * total // q.denominator)
+def decided(meeting: Meeting, command: c.Command, now: datetime) -> list[object]:
+    """The meeting's decision, with the public companions of its private facts."""
+    return with_public(meeting.community_id, meeting.decide(command, now=now))
 
 
-def refused(exc: MeetingRefused, meeting: Meeting | None = None) -> Refusal:
-    """A domain refusal as HTTP: 422 for an invalid request, 409 for the meeting's state."""
-    status = 422 if exc.error in INVALID_REQUEST else 409
-    if exc.error == "no_quorum" and meeting is not None:
-        present, required = len(meeting.fixed_present), quorum_required(meeting)
-        return Refusal(
-            status, exc.error,
-            f"{exc.message_zh}（在场固定成员 {present} 人，法定人数 {required} 人）",
-            f"{exc.message_en} ({present} fixed members present, {required} required)",
-            present=present, required=required, fixed_members_total=len(meeting.fixed_members),
-        )
-    return Refusal(status, exc.error, exc.message_zh, exc.message_en)
+def on_meeting(meeting_id: UUID, command: Callable[[Meeting], c.Command], roles: tuple[Role, ...]
+               ) -> Change[Meeting, MeetingViews]:
+    """A change of an existing meeting; ``command`` builds the command from the meeting."""
+    return Change(
+        stream_id=stream_id(meeting_id),
+        fold=Meeting.fold,
+        missing=refusal("meeting_not_found", NOT_FOUND),
+        community=lambda meeting: meeting.community_id,
+        roles=roles,
+        decide=lambda meeting, ctx: decided(meeting, command(meeting), ctx.now),
+    )
 
 
-def not_found() -> Refusal:
-    return Refusal(404, "meeting_not_found", "找不到该会议", "no such meeting")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    meeting: Meeting
-    events: list[object]
-    envelopes: list[Any]
-    history: list[object]
-    """Every event of the meeting, the new ones included."""
-
-
-async def load(conn: asyncpg.Connection, runtime: Any, meeting_id: UUID) -> tuple[Meeting, list[object], int]:
-    loaded = await runtime.load(conn, stream_id(meeting_id))
-    if not loaded.events:
-        raise not_found()
-    return Meeting.replay(loaded.events), loaded.events, loaded.version
-
-
-async def act(runtime: Any, actor: Actor, meeting_id: UUID, build: Any) -> Outcome:
-    """Run one command on a meeting. ``build(meeting)`` returns the command (it may refuse).
-
-    Members voting at the same moment write to the same stream: a concurrent append is
-    decided again on the fresh state (the command is a pure function of it), a few times.
-    """
-    for attempt in range(ATTEMPTS):
-        try:
-            return await _act_once(runtime, actor, meeting_id, build)
-        except ConcurrencyConflict:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-async def _act_once(runtime: Any, actor: Actor, meeting_id: UUID, build: Any) -> Outcome:
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        meeting, earlier, version = await load(conn, runtime, meeting_id)
-        assert meeting.scheduled is not None
-        community_id = meeting.scheduled.community_id
-        actor.ensure_community(community_id)
-        command = build(meeting)
-        try:
-            events = meeting.execute(command, now=runtime.clock.now())
-        except MeetingRefused as exc:
-            raise refused(exc, meeting) from exc
-        events = with_public(community_id, events)
-        envelopes = await runtime.record(
-            conn, stream_id=stream_id(meeting_id), expected_version=version, events=events, community_id=community_id
-        )
-        return Outcome(meeting, events, envelopes, [*earlier, *events])
-
-
-def _guests(topic_id: UUID, invitees: list[dict[str, Any]], start: int = 1) -> list[Guest]:
-    return [
-        Guest(f"x:{topic_id}:{n}", topic_id, InviteeKind(item["kind"]), item["description"])
-        for n, item in enumerate(invitees, start)
-    ]
+async def _run(service: Service[MeetingViews], actor: Actor, meeting_id: UUID,
+               command: Callable[[Meeting], c.Command], roles: tuple[Role, ...]) -> Done:
+    return await service.commands.execute(on_meeting(meeting_id, command, roles), actor)
 
 
 async def schedule(
-    runtime: Any, actor: Actor, *, community_id: str, scheduled_for: datetime, agenda: list[UUID],
-    place: str = CONSULTATION_ROOM,
-) -> Outcome:
-    """召集会议: the agenda's topics must be researched; the roster and the topics' X are invited."""
-    actor.ensure_community(community_id)
-    now = runtime.clock.now()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        council = await views.roster(conn, community_id)
-        rows = await views.topics(conn, community_id, agenda)
-        rules = await views.rules(conn, community_id)
-        meeting = Meeting()
-        try:
-            if council is None:
-                raise refusal("no_council")
-            fixed = convening_members(council.chair_id, council.members, scheduled_for.date())
-            if any(rows[t]["decided"] for t in agenda if t in rows and rows[t]["researched"]):
-                raise refusal("topic_decided")
-            researched = frozenset(t for t, row in rows.items() if row["researched"])
-            meeting_id = uuid4()
-            assert council.chair_id is not None
-            events = meeting.execute(
-                ScheduleMeeting(
-                    meeting_id=meeting_id, community_id=community_id, council_id=council.council_id,
-                    chair_id=council.chair_id, scheduled_for=scheduled_for, agenda=tuple(agenda),
-                    researched=researched, place=place, rules=rules,
-                ),
-                now=now,
-            )
-            guests = [g for t in agenda for g in _guests(t, rows[t]["invitees"])]
-            events += meeting.execute(InviteParticipants(fixed, tuple(guests)), now=now)
-        except MeetingRefused as exc:
-            raise refused(exc) from exc
-        events = with_public(community_id, events)
-        envelopes = await runtime.record(
-            conn, stream_id=stream_id(meeting_id), expected_version=0, events=events, community_id=community_id,
-            correlation_id=uuid4(),
+    service: Service[MeetingViews], actor: Actor, *, community_id: str, scheduled_for: datetime,
+    agenda: Sequence[UUID], place: str = CONSULTATION_ROOM,
+) -> Done:
+    """召集会议 (chair): researched topics only; the council's roster and the topics' X are invited."""
+    meeting_id = uuid4()
+
+    async def decide(meeting: Meeting, ctx: Context[MeetingViews]) -> list[object]:
+        council = await ctx.views.roster(community_id)
+        if council is None:
+            raise refusal("no_council")
+        fixed = convening_members(council.chair_id, council.members, scheduled_for.date())
+        assert council.chair_id is not None  # convening_members refuses a council without its chair
+        candidates = await ctx.views.candidates(community_id, agenda)
+        convening = ScheduleMeeting(
+            meeting_id=meeting_id, community_id=community_id, council_id=council.council_id,
+            chair_id=council.chair_id, scheduled_for=scheduled_for, agenda=tuple(agenda), candidates=candidates,
+            place=place, rules=await ctx.views.rules(community_id),
         )
-        return Outcome(meeting, events, envelopes, events)
+        events = meeting.decide(convening, now=ctx.now)
+        guests = numbered(Invitation(t, i.kind, i.description) for t in agenda for i in candidates[t].invitees)
+        events += meeting.apply_all(events).decide(InviteParticipants(fixed, guests), now=ctx.now)
+        return with_public(community_id, events)
+
+    change = Change(stream_id(meeting_id), Meeting.fold, decide, community=community_id, roles=CHAIR,
+                    correlation_id=uuid4())
+    return await service.commands.execute(change, actor)
 
 
-def invitation(meeting: Meeting, fixed_members: list[str] | None, invitees: list[dict[str, Any]]) -> c.Command:
-    """邀请: replace the fixed members if given, add invitees (X) numbered after the topic's earlier ones."""
-    guests: list[Guest] = []
-    for item in invitees:
-        topic_id = item["topic_id"]
-        person_id = item.get("person_id")
-        if not person_id:
-            taken = sum(1 for g in (*meeting.guests.values(), *guests) if g.topic_id == topic_id)
-            person_id = f"x:{topic_id}:{taken + 1}"
-        guests.append(Guest(person_id, topic_id, InviteeKind(item["kind"]), item["description"]))
-    members = frozenset(fixed_members) if fixed_members is not None else meeting.fixed_members
-    return InviteParticipants(members, tuple(guests))
+async def invite(service: Service[MeetingViews], actor: Actor, meeting_id: UUID,
+                 fixed_members: Sequence[str] | None, invitees: Sequence[Invitation]) -> Done:
+    """邀请: replace the fixed members if given; add invitees (X), numbered after the topic's earlier ones."""
 
+    def invitation(meeting: Meeting) -> c.Command:
+        members = frozenset(fixed_members) if fixed_members is not None else meeting.fixed_members
+        return InviteParticipants(members, numbered(invitees, meeting.guests.values()))
+
+    return await _run(service, actor, meeting_id, invitation, RECORDERS)
+
+
+async def record_attendance(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, person_id: str,
+                            arrived: bool) -> Done:
+    """签到/离场 (staff or the chair)."""
+    command = c.RecordArrival(person_id) if arrived else c.RecordDeparture(person_id)
+    return await _run(service, actor, meeting_id, lambda _: command, RECORDERS)
+
+
+async def open_meeting(service: Service[MeetingViews], actor: Actor, meeting_id: UUID) -> Done:
+    """宣布开会 (chair; needs a quorum)."""
+    return await _run(service, actor, meeting_id, lambda _: c.OpenMeeting(), CHAIR)
+
+
+async def record_minutes(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                         speaker_id: str, kind: EntryKind, text: str) -> Done:
+    """会议记录 (staff or the chair): a statement, question, answer, debate or discussion."""
+    entry = c.RecordMinutesEntry(topic_id, speaker_id, kind, text)
+    return await _run(service, actor, meeting_id, lambda _: entry, RECORDERS)
+
+
+def on_behalf(actor: Actor, member_id: str | None) -> str:
+    """Whose vote or dissent: a member acts as themselves; staff or the chair record for a member."""
+    if actor.has(Role.staff, Role.council_chair):
+        if member_id:
+            return member_id
+        if actor.has(Role.staff):
+            raise refusal("member_required", INVALID)
+        return actor.id
+    if member_id and member_id != actor.id:
+        raise refusal("not_yourself", NOT_YOURS)
+    return actor.id
+
+
+async def record_dissent(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                         member_id: str | None, opinion: str) -> Done:
+    """少数意见, by the member or recorded for them."""
+    command = c.RecordDissent(topic_id, on_behalf(actor, member_id), opinion)
+    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS_AND_RECORDERS)
+
+
+async def adopt_by_consensus(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                             text: str, measures: Sequence[Measure]) -> Done:
+    """协商一致形成决议 (chair)."""
+    resolution = c.AdoptByConsensus(topic_id, text, tuple(measures))
+    return await _run(service, actor, meeting_id, lambda _: resolution, CHAIR)
+
+
+async def open_vote(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID, text: str,
+                    measures: Sequence[Measure]) -> Done:
+    """付诸表决 (chair): the draft resolution on a topic is put to the vote."""
+    motion = c.OpenVote(topic_id, text, tuple(measures))
+    return await _run(service, actor, meeting_id, lambda _: motion, CHAIR)
+
+
+async def cast_vote(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                    member_id: str | None, choice: VoteChoice) -> Done:
+    """投票: a member as themselves, or a show of hands recorded by staff or the chair."""
+    command = c.CastVote(topic_id, on_behalf(actor, member_id), choice)
+    return await _run(service, actor, meeting_id, lambda _: command, MEMBERS_AND_RECORDERS)
+
+
+async def close_vote(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID) -> Done:
+    """计票并宣布结果 (chair); adopted, the resolution is published."""
+    return await _run(service, actor, meeting_id, lambda _: c.CloseVote(topic_id), CHAIR)
+
+
+async def defer_topic(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                      reason: str) -> Done:
+    """暂缓，退回调研 (chair): TopicDeferred is published and the topic needs new research."""
+    return await _run(service, actor, meeting_id, lambda _: c.DeferTopic(topic_id, reason), CHAIR)
+
+
+async def drop_topic(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, topic_id: UUID,
+                     reason: str) -> Done:
+    """撤销议题 (chair)."""
+    return await _run(service, actor, meeting_id, lambda _: c.DropTopic(topic_id, reason), CHAIR)
+
+
+async def close_meeting(service: Service[MeetingViews], actor: Actor, meeting_id: UUID) -> Done:
+    """闭会 (chair; every agenda topic decided)."""
+    return await _run(service, actor, meeting_id, lambda _: c.CloseMeeting(), CHAIR)

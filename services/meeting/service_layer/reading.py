@@ -8,9 +8,33 @@ from uuid import UUID
 
 from yishi_contracts import ResolutionAdopted
 
-from ..adapters.views import fraction_text
-from ..domain import DissentRecorded, Meeting, TopicDeferred, TopicDropped, VoteChoice, VoteClosed
-from .meetings import quorum_required
+from services.kit.auth import Actor
+from services.kit.ports import Service
+from services.kit.refusal import NOT_FOUND
+
+from ..domain import AgendaItemDeferred, AgendaItemDropped, DissentRecorded, Meeting, VoteChoice, VoteClosed
+from ..domain.refusals import refusal
+from ..domain.rules import fraction_text
+from .ports import MeetingViews, stream_id
+
+
+async def meeting_detail(service: Service[MeetingViews], actor: Actor, meeting_id: UUID) -> dict[str, Any]:
+    """A meeting as recorded, for someone of its community."""
+    async with service.commands.units() as uow:
+        loaded = await uow.load(stream_id(meeting_id))
+        if not loaded.events:
+            raise refusal("meeting_not_found", NOT_FOUND)
+        meeting = Meeting.fold(loaded.events)
+        actor.ensure_community(meeting.community_id)
+        titles = await uow.views.titles(list(meeting.topics))
+    return describe(meeting, loaded.events, titles)
+
+
+async def shown(service: Service[MeetingViews], meeting: Meeting, history: list[object]) -> dict[str, Any]:
+    """A meeting just changed, as ``meeting_detail`` shows it."""
+    async with service.reading() as views:
+        titles = await views.titles(list(meeting.topics))
+    return describe(meeting, history, titles)
 
 
 def _outcomes(events: list[object]) -> dict[UUID, dict[str, Any]]:
@@ -19,9 +43,9 @@ def _outcomes(events: list[object]) -> dict[UUID, dict[str, Any]]:
         match e:
             case ResolutionAdopted():
                 out[e.topic_id] = {"outcome": "adopted", "resolution": e.model_dump(mode="json")}
-            case TopicDeferred():
+            case AgendaItemDeferred():
                 out[e.topic_id] = {"outcome": "deferred", "reason": e.reason, "at": e.at}
-            case TopicDropped():
+            case AgendaItemDropped():
                 out[e.topic_id] = {"outcome": "dropped", "reason": e.reason, "at": e.at}
     return out
 
@@ -32,7 +56,7 @@ def _tally(votes: dict[str, VoteChoice]) -> dict[str, int]:
 
 
 def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | None]) -> dict[str, Any]:
-    s = meeting.scheduled
+    s = meeting.convened
     assert s is not None
     closed = {e.topic_id: e for e in events if isinstance(e, VoteClosed)}
     dissent = [e for e in events if isinstance(e, DissentRecorded)]
@@ -50,7 +74,7 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
                 "measures": [m.model_dump(mode="json") for m in topic.motion.measures],
             },
             "votes": [{"member_id": m, "choice": v.value} for m, v in topic.votes.items()],
-            "tally": _tally(topic.votes) if topic.motion is not None else None,
+            "tally": _tally(dict(topic.votes)) if topic.motion is not None else None,
             "vote_result": None if vote_closed is None else {
                 "voting_present": vote_closed.voting_present, "adopted": vote_closed.adopted,
             },
@@ -60,7 +84,7 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
     attendance = meeting.attendance().model_dump()
     attendance.update(
         chair_present=s.chair_id in meeting.present,
-        quorum_required=quorum_required(meeting),
+        quorum_required=meeting.quorum_required,
         quorum_met=meeting.quorum_met,
         present=[{"person_id": p, "role": r.value} for p, r in meeting.present.items()],
     )
@@ -92,4 +116,3 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
             for m in meeting.minutes
         ],
     }
-

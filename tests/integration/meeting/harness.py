@@ -15,8 +15,11 @@ from yishi_contracts import (
 )
 
 from services.kit.binding import from_kafka, to_kafka
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
 from services.meeting.app import build_runtime
 from services.meeting.entrypoints.http import meeting_router
+from services.meeting.service_layer.ports import MeetingViews
 from tests.support.eventually import eventually
 from tests.support.in_process import bearer
 from tests.support.kafka_reading import read_all
@@ -87,7 +90,7 @@ RESOLUTION = "将社区闲置用房改造为环卫工人爱心驿站，提供休
 
 @dataclass
 class Harness:
-    runtime: Any
+    runtime: ServiceRuntime[MeetingViews]
     app: FastAPI
     producer: AIOKafkaProducer
     bootstrap: str
@@ -103,8 +106,8 @@ class Harness:
         stream = COUNCIL if not isinstance(event, TopicSubmitted) else INTAKE
         envelope = Envelope.wrap(event, source=stream.source)
         record = to_kafka(envelope)
-        topic = self.runtime.settings.kafka.topic(stream.topic)
-        await self.producer.send_and_wait(topic, record.value, key=record.key, headers=record.headers)
+        kafka_topic = self.runtime.settings.kafka.topic(stream.topic)
+        await self.producer.send_and_wait(kafka_topic, record.value, key=record.key, headers=record.headers)
         return envelope
 
     async def ready(self, community_id: str) -> list[dict[str, Any]]:
@@ -148,7 +151,7 @@ class Harness:
         return await eventually(probe, bool, what=f"{type_name} {match} on Kafka")
 
 
-def build_app(settings: Any) -> tuple[Any, FastAPI]:
+def build_app(settings: ServiceSettings) -> tuple[ServiceRuntime[MeetingViews], FastAPI]:
     from services.kit.auth import AuthSettings, TokenVerifier
 
     runtime = build_runtime(settings)

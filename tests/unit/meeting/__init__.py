@@ -1,1 +1,1 @@
-"""Unit tests of the meeting domain (组织协商)."""
+"""Unit tests of the meeting service: its domain, and its use cases in memory (no servers)."""

@@ -1,14 +1,16 @@
 """A meeting ready to test from: nine fixed members, a chair, two researched topics."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
 from yishi_contracts import InviteeKind, Measure
+from yishi_contracts.lifecycle import Status
 
 from services.meeting.domain import (
-    CastVote, CloseVote, Guest, InviteParticipants, Meeting, MeetingRefused, MeetingRules, OpenMeeting, OpenVote,
-    RecordArrival, ScheduleMeeting, VoteChoice,
+    AgendaCandidate, CastVote, CloseVote, Command, Guest, InviteParticipants, Meeting, MeetingRefused, MeetingRules,
+    OpenMeeting, OpenVote, RecordArrival, ScheduleMeeting, VoteChoice,
 )
 
 COMMUNITY = "330102001001"
@@ -29,6 +31,31 @@ def later(minutes: int) -> datetime:
     return NOW + timedelta(minutes=minutes)
 
 
+def researched(topic_id: UUID, at: datetime = NOW - timedelta(days=1), community_id: str = COMMUNITY
+               ) -> AgendaCandidate:
+    """A topic whose research was completed at ``at`` and nothing since."""
+    return AgendaCandidate(topic_id, community_id).seen(Status.researched, at)
+
+
+class Sitting:
+    """A meeting under test as the command path runs it: decide, then fold the events in.
+
+    Reads fall through to the current (frozen) meeting; ``stream`` keeps every event."""
+
+    def __init__(self, meeting: Meeting | None = None) -> None:
+        self.meeting = meeting or Meeting()
+        self.stream: list[object] = []
+
+    def execute(self, command: Command, *, now: datetime = NOW) -> list[object]:
+        events = self.meeting.decide(command, now=now)
+        self.meeting = self.meeting.apply_all(events)
+        self.stream += events
+        return events
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.meeting, name)
+
+
 def schedule(agenda: tuple[UUID, ...] = (TOPIC_A, TOPIC_B), rules: MeetingRules | None = None, **over: object):
     fields: dict = dict(
         meeting_id=MEETING_ID,
@@ -37,7 +64,7 @@ def schedule(agenda: tuple[UUID, ...] = (TOPIC_A, TOPIC_B), rules: MeetingRules 
         chair_id=CHAIR,
         scheduled_for=NOW + timedelta(days=3),
         agenda=agenda,
-        researched=frozenset(agenda),
+        candidates={topic: researched(topic) for topic in agenda},
     )
     if rules is not None:
         fields["rules"] = rules
@@ -49,14 +76,14 @@ def invitation() -> InviteParticipants:
     return InviteParticipants(fixed_members=frozenset(MEMBERS), invitees=(guest,))
 
 
-def scheduled(rules: MeetingRules | None = None) -> Meeting:
-    meeting = Meeting()
+def scheduled(rules: MeetingRules | None = None) -> Sitting:
+    meeting = Sitting()
     meeting.execute(schedule(rules=rules), now=NOW)
     meeting.execute(invitation(), now=NOW)
     return meeting
 
 
-def in_session(present: int = 6, rules: MeetingRules | None = None) -> Meeting:
+def in_session(present: int = 6, rules: MeetingRules | None = None) -> Sitting:
     """Scheduled, invited, the chair and ``present`` fixed members arrived, opened."""
     meeting = scheduled(rules)
     meeting.execute(RecordArrival(CHAIR), now=NOW)
@@ -66,15 +93,15 @@ def in_session(present: int = 6, rules: MeetingRules | None = None) -> Meeting:
     return meeting
 
 
-def refused(meeting: Meeting, command: object, error: str, now: datetime = NOW) -> MeetingRefused:
+def refused(meeting: Meeting | Sitting, command: object, error: str, now: datetime = NOW) -> MeetingRefused:
     with pytest.raises(MeetingRefused) as caught:
-        meeting.execute(command, now=now)  # type: ignore[arg-type]
+        meeting.decide(command, now=now)  # type: ignore[arg-type]
     assert caught.value.error == error
     assert caught.value.message_zh and caught.value.message_en
     return caught.value
 
 
-def vote(meeting: Meeting, topic: UUID, choices: dict[str, VoteChoice]) -> list[object]:
+def vote(meeting: Sitting, topic: UUID, choices: dict[str, VoteChoice]) -> list[object]:
     meeting.execute(OpenVote(topic, TEXT, MEASURES), now=NOW)
     for member, choice in choices.items():
         meeting.execute(CastVote(topic, member, choice), now=NOW)

@@ -7,13 +7,13 @@ import pytest
 from yishi_contracts import DecisionMethod, Measure, ResolutionAdopted, Tally
 
 from services.meeting.domain import (
-    AdoptByConsensus, CastVote, CloseMeeting, CloseVote, DeferTopic, DropTopic, EntryKind, Meeting, MeetingClosed,
-    MeetingStatus, OpenMeeting, OpenVote, RecordArrival, RecordDeparture, RecordDissent, RecordMinutesEntry,
-    TopicDeferred, TopicDropped, TopicStatus, VoteChoice, VoteClosed,
+    AdoptByConsensus, AgendaItemDeferred, AgendaItemDropped, CastVote, CloseMeeting, CloseVote, DeferTopic, DropTopic,
+    EntryKind, Meeting, MeetingClosed, MeetingStatus, OpenMeeting, OpenVote, RecordArrival, RecordDeparture,
+    RecordDissent, RecordMinutesEntry, TopicStatus, VoteChoice, VoteClosed,
 )
 
 from .builders import (
-    CHAIR, COMMUNITY, GUEST, MEASURES, MEETING_ID, MEMBERS, NOW, OTHER, TEXT, TOPIC_A, TOPIC_B, in_session,
+    CHAIR, COMMUNITY, GUEST, MEASURES, MEETING_ID, MEMBERS, NOW, OTHER, TEXT, TOPIC_A, TOPIC_B, Sitting, in_session,
     invitation, later, refused, schedule, scheduled, vote,
 )
 
@@ -82,7 +82,7 @@ def test_a_vote_short_of_the_majority_is_not_adopted_and_can_only_be_deferred_or
     refused(meeting, AdoptByConsensus(TOPIC_A, TEXT, MEASURES), "vote_not_adopted")
     refused(meeting, OpenVote(TOPIC_A, TEXT, MEASURES), "vote_not_adopted")
     [deferred] = meeting.execute(DeferTopic(TOPIC_A, "需补充调研驿站面积"), now=NOW)
-    assert isinstance(deferred, TopicDeferred) and meeting.topics[TOPIC_A].status is TopicStatus.deferred
+    assert isinstance(deferred, AgendaItemDeferred) and meeting.topics[TOPIC_A].status is TopicStatus.deferred
 
 
 def test_only_fixed_members_present_vote_and_each_once() -> None:
@@ -133,7 +133,7 @@ def test_defer_and_drop_need_a_reason_and_work_even_during_a_vote_or_without_quo
     meeting.execute(RecordDeparture(MEMBERS[0]), now=NOW)
     refused(meeting, DropTopic(TOPIC_A, " "), "reason_required")
     [dropped] = meeting.execute(DropTopic(TOPIC_A, "属个体矛盾，转人民调解"), now=NOW)
-    assert isinstance(dropped, TopicDropped) and dropped.reason == "属个体矛盾，转人民调解"
+    assert isinstance(dropped, AgendaItemDropped) and dropped.reason == "属个体矛盾，转人民调解"
     refused(meeting, DeferTopic(TOPIC_A, "再议"), "topic_decided")
     refused(meeting, DeferTopic(OTHER, "再议"), "topic_not_on_agenda")
 
@@ -158,7 +158,7 @@ def test_closing_needs_an_open_meeting() -> None:
 
 
 def test_replaying_the_stream_rebuilds_the_meeting() -> None:
-    meeting, stream = Meeting(), []
+    meeting = Sitting()
     commands = [
         schedule(), invitation(), *(RecordArrival(m) for m in MEMBERS[:7]), OpenMeeting(),
         RecordMinutesEntry(TOPIC_A, MEMBERS[0], EntryKind.statement, "同意设点"),
@@ -167,8 +167,8 @@ def test_replaying_the_stream_rebuilds_the_meeting() -> None:
         DropTopic(TOPIC_B, "表决未通过"), CloseMeeting(),
     ]
     for command in commands:
-        stream += meeting.execute(command, now=NOW)
-    again = Meeting.replay(stream)
+        meeting.execute(command, now=NOW)
+    again = Meeting.fold(meeting.stream)
     assert again.status is meeting.status is MeetingStatus.closed
     assert again.topics == meeting.topics and again.minutes == meeting.minutes and again.present == meeting.present
 

@@ -8,13 +8,14 @@ import pytest
 from yishi_contracts import InviteeKind
 
 from services.meeting.domain import (
-    CONSULTATION_ROOM, REFUSALS, EntryKind, Guest, InviteParticipants, Meeting, MeetingRules, MeetingScheduled,
+    CONSULTATION_ROOM, REFUSALS, EntryKind, Guest, InviteParticipants, Meeting, MeetingConvened, MeetingRules,
     MeetingStatus, MinutesEntryRecorded, OpenMeeting, PutOnAgenda, RecordArrival, RecordDeparture, RecordMinutesEntry,
     Role,
 )
 
 from .builders import (
-    CHAIR, GUEST, MEMBERS, NOW, OTHER, TOPIC_A, TOPIC_B, in_session, invitation, refused, schedule, scheduled,
+    CHAIR, GUEST, MEMBERS, NOW, OTHER, TOPIC_A, TOPIC_B, Sitting, in_session, invitation, refused, researched,
+    schedule, scheduled,
 )
 
 
@@ -29,13 +30,13 @@ def test_every_refusal_has_both_messages() -> None:
 def test_scheduling_in_the_consultation_room_with_the_rules_in_force() -> None:
     rules = MeetingRules(quorum=Fraction(3, 4))
     [event] = Meeting().decide(schedule(rules=rules), now=NOW)
-    assert isinstance(event, MeetingScheduled)
+    assert isinstance(event, MeetingConvened)
     assert event.place == CONSULTATION_ROOM == "协商议事室"
     assert event.agenda == (TOPIC_A, TOPIC_B) and event.rules == rules and event.at == NOW
 
 
 def test_no_consultation_without_research() -> None:
-    error = refused(Meeting(), schedule(researched=frozenset({TOPIC_A})), "topic_not_researched")
+    error = refused(Meeting(), schedule(candidates={TOPIC_A: researched(TOPIC_A)}), "topic_not_researched")
     assert error.message_zh == "不调研不协商：议题尚未完成议前调研，不能列入议程"
     assert "research" in error.message_en
 
@@ -67,18 +68,18 @@ def test_nothing_happens_before_scheduling() -> None:
 
 def test_a_researched_topic_can_join_the_agenda_before_opening() -> None:
     meeting = scheduled()
-    meeting.execute(PutOnAgenda(OTHER, frozenset({OTHER})), now=NOW)
+    meeting.execute(PutOnAgenda(OTHER, researched(OTHER)), now=NOW)
     assert OTHER in meeting.topics
-    refused(meeting, PutOnAgenda(OTHER, frozenset({OTHER})), "topic_already_on_agenda")
-    refused(meeting, PutOnAgenda(UUID(int=98), frozenset()), "topic_not_researched")
-    refused(in_session(), PutOnAgenda(OTHER, frozenset({OTHER})), "meeting_already_opened")
+    refused(meeting, PutOnAgenda(OTHER, researched(OTHER)), "topic_already_on_agenda")
+    refused(meeting, PutOnAgenda(UUID(int=98), None), "topic_not_researched")
+    refused(in_session(), PutOnAgenda(OTHER, researched(OTHER)), "meeting_already_opened")
 
 
 # -- invitations and attendance ----------------------------------------------------------
 
 
 def test_invitation_refusals() -> None:
-    meeting = Meeting()
+    meeting = Sitting()
     meeting.execute(schedule(), now=NOW)
     refused(meeting, InviteParticipants(frozenset()), "empty_roster")
     stray = Guest(GUEST, OTHER, InviteeKind.stakeholder, "中山街商户")
@@ -121,7 +122,7 @@ def test_opening_needs_a_quorum_of_fixed_members_only() -> None:
 
 
 def test_opening_needs_the_roster() -> None:
-    meeting = Meeting()
+    meeting = Sitting()
     meeting.execute(schedule(), now=NOW)
     refused(meeting, OpenMeeting(), "empty_roster")
 

@@ -68,5 +68,5 @@ def test_deferral_and_dropping_are_published_and_a_replay_ignores_the_public_sid
     assert deferred[1].reason == "需补充调研驿站面积"
 
     history = with_public(COMMUNITY, Meeting().decide(schedule(), now=NOW))
-    replayed = Meeting.replay(history)
+    replayed = Meeting.fold(history)
     assert replayed.topics.keys() == {TOPIC_A, TOPIC_B}

@@ -1,0 +1,76 @@
+"""The meeting service's views port: what its use cases read and keep besides its streams.
+
+``adapters.views.SqlMeetingViews`` is the PostgreSQL implementation (the projection's
+tables and the community's meeting rules); ``tests/unit/meeting/fakes.py`` the in-memory one.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from ..domain import AgendaCandidate, MeetingRules, MeetingStatus
+from ..domain.roster import RosterMember
+from ..domain.status import status_from
+
+
+def stream_id(meeting_id: UUID) -> str:
+    """A meeting's stream in the event store."""
+    return f"meeting:{meeting_id}"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A community's council as last published (CouncilCompositionChanged)."""
+
+    council_id: UUID
+    chair_id: str | None
+    chair_name: str | None
+    members: tuple[RosterMember, ...]
+    published_members: list[dict[str, Any]]
+    """The fixed members as the council service published them (names, categories, terms)."""
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """One convened meeting in a community's list: when, where, what, and how far it went."""
+
+    meeting_id: UUID
+    council_id: UUID
+    scheduled_for: datetime
+    place: str
+    topic_ids: list[UUID]
+    opened: bool
+    closed: bool
+    outcomes: dict[str, str]
+    """Each decided topic's outcome (adopted, deferred, dropped), by topic id."""
+
+    @property
+    def status(self) -> MeetingStatus:
+        return status_from(opened=self.opened, closed=self.closed)
+
+
+class MeetingViews(Protocol):
+    async def roster(self, community_id: str) -> Roster | None:
+        """The community's council as last published, or None before any."""
+        ...
+
+    async def candidates(
+        self, community_id: str, topic_ids: Sequence[UUID] | None = None
+    ) -> dict[UUID, AgendaCandidate]:
+        """The community's topics as a meeting sees them (these ones, or all), oldest research first."""
+        ...
+
+    async def titles(self, topic_ids: Sequence[UUID]) -> dict[UUID, str | None]: ...
+
+    async def rules(self, community_id: str) -> MeetingRules:
+        """The community's meeting rules, or the defaults (2/3 quorum, more than 1/2 to adopt)."""
+        ...
+
+    async def save_rules(self, community_id: str, rules: MeetingRules, by: str, at: datetime) -> None: ...
+
+    async def meetings(self, community_id: str) -> list[MeetingSummary]:
+        """The community's meetings, newest first."""
+        ...
