@@ -63,3 +63,19 @@ DROP FUNCTION IF EXISTS outbox_notify();
 DROP TABLE IF EXISTS event_store;
 """
 
+
+
+def rename_private_events_sql(service: str, renamed: dict[str, str]) -> list[str]:
+    """Statements that rename stored private events ``<service>.<Old>.v1`` → ``<service>.<New>.v1``.
+
+    A migration runs them when a private event class is renamed: the data stays, only the
+    stable type name changes, so a database written before still folds the same aggregates.
+    Names come from code, never from input."""
+    statements = []
+    for old, new in renamed.items():
+        before, after = f"{service}.{old}.v1", f"{service}.{new}.v1"
+        statements.append(
+            f"UPDATE event_store SET event_type = '{after}', envelope = jsonb_set(envelope, '{{type}}', '\"{after}\"') "
+            f"WHERE event_type = '{before}'"
+        )
+    return statements

@@ -8,6 +8,8 @@ Revision ID: publication_0004
 
 from alembic import op
 
+from services.kit.schema import rename_private_events_sql
+
 revision = "publication_0004"
 down_revision = "publication_0003"
 branch_labels = None
@@ -23,18 +25,11 @@ RENAMED = {
 }
 
 
-def _rename(pairs: dict[str, str]) -> None:
-    for old, new in pairs.items():
-        before, after = f"publication.{old}.v1", f"publication.{new}.v1"
-        op.execute(
-            "UPDATE event_store SET event_type = '{after}', envelope = jsonb_set(envelope, '{{type}}', '\"{after}\"') "
-            "WHERE event_type = '{before}'".format(before=before, after=after)
-        )
-
-
 def upgrade() -> None:
-    _rename(RENAMED)
+    for statement in rename_private_events_sql("publication", RENAMED):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    _rename({new: old for old, new in RENAMED.items()})
+    for statement in rename_private_events_sql("publication", {new: old for old, new in RENAMED.items()}):
+        op.execute(statement)
