@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Generic, TypeVar, Union
-from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -23,9 +22,8 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.params import NoCast
-from yishi_contracts import Envelope, Stream, dead_letter_topic
+from yishi_contracts import Stream, dead_letter_topic
 
-from . import eventstore
 from .clock import Clock, clock_from_env
 from .commands import Commands
 from .consumer import RETRYABLE, ProjectionConsumer
@@ -33,10 +31,10 @@ from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router
-from .projection import Projection, apply_once
+from .projection import Projection
 from .relay import OutboxRelay, build_producer
 from .settings import ServiceSettings
-from .streams import EventCodec, EventStream, Loaded
+from .streams import EventCodec, EventStream
 from .topics import ensure_topics
 from .unit_of_work import PostgresUnits, PostgresUnitOfWork
 
@@ -216,31 +214,6 @@ class ServiceRuntime(Generic[V]):
                 await duty()
             except Exception:  # noqa: BLE001 — a failed round is logged and tried again next tick
                 log.exception("periodic duty %s failed", name)
-
-    async def load(self, conn: asyncpg.Connection, stream_id: str) -> Loaded:
-        return await self.events.load(conn, stream_id)
-
-    async def record(
-        self,
-        conn: asyncpg.Connection,
-        *,
-        stream_id: str,
-        expected_version: int,
-        events: Iterable[object],
-        community_id: str,
-        cause: Envelope[Any] | None = None,
-        correlation_id: UUID | None = None,
-    ) -> list[Envelope[Any]]:
-        """Append an aggregate's new events, in the caller's transaction: stored, public ones in
-        the outbox, and applied at once to this service's own projection. Returns the envelopes."""
-        records = self.events.records(
-            stream_id, events, community_id=community_id, now=self.clock.now(), cause=cause, correlation_id=correlation_id
-        )
-        await eventstore.append(conn, stream_id=stream_id, expected_version=expected_version, envelopes=records, topic=self.topic)
-        public = [r for r in records if isinstance(r, Envelope)]
-        if self.projection is not None and public:
-            await apply_once(conn, self.projection, public, service=self.settings.service)
-        return public
 
     @property
     def relay_alive(self) -> bool:

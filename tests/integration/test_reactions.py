@@ -1,5 +1,6 @@
-"""Reactions act once per event, never again on redelivery or rebuild; runtime.record stores
-private and public events, publishes the public ones and applies them at once."""
+"""Reactions act once per event, never again on redelivery or rebuild; a change recorded in the
+consumer's transaction stores private and public events, publishes the public ones and
+applies them at once."""
 
 from dataclasses import dataclass
 from uuid import UUID
@@ -8,6 +9,7 @@ import asyncpg
 from yishi_contracts import COUNCIL, INTAKE, Accepted, Envelope, TopicScreened, TopicSubmitted
 
 from services.kit.binding import from_kafka, to_kafka
+from services.kit.commands import Change, Context
 from services.kit.db import connect
 from services.kit.projection import Projection
 from services.kit.rebuild import rebuild
@@ -30,29 +32,29 @@ def build(runtime: ServiceRuntime) -> Projection:
     view = Projection("noted", tables=["seen"], topics=[INTAKE.topic, COUNCIL.topic])
 
     @view.on(TopicSubmitted)
-    async def _seen(conn: asyncpg.Connection, envelope) -> None:
+    async def on_topic_submitted(conn: asyncpg.Connection, envelope) -> None:
         await conn.execute("INSERT INTO seen VALUES ($1, 'submitted') ON CONFLICT DO NOTHING", envelope.data.topic_id)
 
     @view.on(TopicScreened)  # the two topics replay in any order: an upsert, never an UPDATE
-    async def _screened(conn: asyncpg.Connection, envelope) -> None:
+    async def on_topic_screened(conn: asyncpg.Connection, envelope) -> None:
         await conn.execute(
             "INSERT INTO seen VALUES ($1, 'screened') ON CONFLICT (topic_id) DO UPDATE SET state = 'screened'",
             envelope.data.topic_id,
         )
 
     @view.reacts_to(TopicSubmitted)
-    async def _accept(conn: asyncpg.Connection, envelope) -> None:
+    async def react_to_topic_submitted(conn: asyncpg.Connection, envelope) -> None:
         e = envelope.data
-        stream = f"topic:{e.topic_id}"
-        loaded = await runtime.load(conn, stream)
-        decision = TopicScreened(
-            topic_id=e.topic_id, community_id=e.community_id, council_id=e.topic_id,
-            decision=Accepted(category="environment"), screened_by="auto", screened_at=runtime.clock.now(),
-        )
-        await runtime.record(
-            conn, stream_id=stream, expected_version=loaded.version,
-            events=[Noted(e.topic_id, e.title), decision], community_id=e.community_id, cause=envelope,
-        )
+
+        def accept(_: object, ctx: Context[None]) -> list[object]:
+            decision = TopicScreened(
+                topic_id=e.topic_id, community_id=e.community_id, council_id=e.topic_id,
+                decision=Accepted(category="environment"), screened_by="auto", screened_at=ctx.now,
+            )
+            return [Noted(e.topic_id, e.title), decision]
+
+        change = Change(f"topic:{e.topic_id}", fold=len, decide=accept, community=e.community_id)
+        await runtime.commands.execute_in(runtime.on(conn), change, cause=envelope)
 
     return view
 
