@@ -100,6 +100,8 @@ async def run_drill(
             futures = [await producer.send(topic, str(i).encode(), key=f"k{i % 16}".encode()) for i in chunk]
             if not kill_time and len(acked) >= events * kill_at:
                 leader = producer.client.cluster.leader_for_partition(TopicPartition(topic, 0))
+                if leader is None or leader < 0:
+                    raise RuntimeError(f"drill: no known leader of {topic}-0 to kill (metadata: {leader})")
                 report.killed_node = leader
                 cluster.kill(leader)  # with this batch in flight
                 kill_time.append(time.monotonic())
