@@ -2,6 +2,9 @@
 
 `up` starts Kafka and PostgreSQL, creates and migrates the four databases and starts the
 four services (`--infra-only` stops after the infrastructure); `down` stops it all.
+`cluster-drill` starts a three-broker cluster in a temporary directory, SIGKILLs a broker
+while events flow, prints the figures and removes the cluster (exit 0 when no acknowledged
+event was lost and the consumers read them all, 2 otherwise).
 
 Environment:
   YISHI_HOME                   state directory (default <repo>/.yishi)
@@ -152,6 +155,32 @@ def status() -> int:
     return 0 if ok else 3
 
 
+def cluster_drill(events: int) -> int:
+    import asyncio
+    import logging
+    import shutil
+    import tempfile
+
+    from .cluster import LocalKafkaCluster
+    from .drill import run_drill
+
+    # The clients' connection errors while a broker is down are the point of the drill, not news.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    root = Path(tempfile.mkdtemp(prefix="yishi-cluster-drill-"))
+    cluster = LocalKafkaCluster(root, version=os.environ.get("YISHI_KAFKA_VERSION", "4.1.1"))
+    try:
+        t0 = time.monotonic()
+        print(f"cluster   starting 3 nodes under {root} ...", flush=True)
+        cluster.start()
+        print(f"cluster   started in {time.monotonic() - t0:.1f}s  {cluster.bootstrap_servers}", flush=True)
+        report = asyncio.run(run_drill(cluster, events=events))
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    print("\n".join(report.lines()))
+    return 0 if report.lost == 0 and report.consumed == report.acknowledged == events else 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m deploy.localstack",
@@ -159,11 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--infra-only", action="store_true", help="up: only Kafka and PostgreSQL, no services")
-    parser.add_argument("command", choices=("up", "down", "status", "env"),
+    parser.add_argument("--events", type=int, default=2000, help="cluster-drill: events to produce (default 2000)")
+    parser.add_argument("command", choices=("up", "down", "status", "env", "cluster-drill"),
                         help="up: start (idempotent); down: stop; status: exit 0 if all run, else 3; "
-                             "env: print export lines")
+                             "env: print export lines; cluster-drill: kill a broker of a 3-node cluster")
     args = parser.parse_args(argv)
     try:
+        if args.command == "cluster-drill":
+            return cluster_drill(args.events)
         if args.command == "env":
             print("\n".join(env_lines(*stack())))
             return 0

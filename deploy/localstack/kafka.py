@@ -1,4 +1,5 @@
-"""A single-node Apache Kafka (KRaft, combined broker+controller) run as a local JVM process.
+"""A single-node Apache Kafka (KRaft, combined broker+controller) run as a local JVM process,
+plaintext or SASL_SSL; also one node of a LocalKafkaCluster (cluster.py).
 
 The broker's jars come from Maven Central (see kafka-pom.xml next to this file) and are cached
 under ~/.cache/yishi/kafka/<version>/libs; nothing needs to be installed besides Java 17+ and Maven.
@@ -6,40 +7,35 @@ under ~/.cache/yishi/kafka/<version>/libs; nothing needs to be installed besides
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import fcntl
 import os
+import secrets
 import shutil
+import ssl
 import subprocess
 import time
-import uuid
 from pathlib import Path
 from typing import Mapping, Optional
 
-from . import _proc
+from . import _kafka_config, _kafka_jars, _proc, tls
 from ._kafka_wire import kafka_metadata
+from ._kafka_jars import default_cache_dir
 from ._proc import HOST, LocalStackError
 
-POM = Path(__file__).with_name("kafka-pom.xml")
-LOG4J2_VERSION = "2.24.3"
 STARTED_LINE = "Kafka Server started"
-
-
-def default_cache_dir(version: str) -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yishi" / "kafka" / version
-
-
-def _kafka_uuid() -> str:
-    """A cluster id the way Kafka's Uuid.randomUuid() makes them (base64url, never starting with '-')."""
-    while True:
-        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
-        if not text.startswith("-"):
-            return text
+SECURITY = ("plaintext", "sasl_ssl")
+CLIENT_USER = "yishi"
+BROKER_USER = "broker"
 
 
 class LocalKafka:
-    """One KRaft node (broker+controller) on 127.0.0.1, state under state_dir."""
+    """One KRaft node (broker+controller) on 127.0.0.1, state under state_dir.
+
+    security="sasl_ssl": its only client listener is SASL_SSL (a CA and broker certificate
+    made at first start under state_dir/tls; SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN for user
+    ``yishi`` with a password generated once, see ``kit_env()``). voters, node_id and
+    cluster_id make it one node of a static quorum (LocalKafkaCluster).
+    """
 
     def __init__(
         self,
@@ -50,7 +46,14 @@ class LocalKafka:
         cache_dir: str | os.PathLike | None = None,
         heap: str = "384m",
         extra_config: Optional[Mapping[str, object]] = None,
+        security: str = "plaintext",
+        node_id: int = 1,
+        voters: Optional[Mapping[int, int]] = None,
+        cluster_id: Optional[str] = None,
+        replication: int = 1,
     ) -> None:
+        if security not in SECURITY:
+            raise ValueError(f"security={security!r}: use one of {', '.join(SECURITY)}")
         self.state_dir = Path(state_dir).resolve()
         self.port = int(port)
         self.controller_port = int(controller_port)
@@ -58,6 +61,11 @@ class LocalKafka:
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(version)
         self.heap = heap
         self.extra_config = dict(extra_config or {})
+        self.security = security
+        self.node_id = node_id
+        self.voters = dict(voters) if voters else None
+        self.cluster_id = cluster_id
+        self.replication = replication
         self.data_dir = self.state_dir / "data"
         self.log_file = self.state_dir / "kafka.log"
         self.out_file = self.state_dir / "kafka.out"
@@ -84,54 +92,89 @@ class LocalKafka:
 
     def fetch(self) -> Path:
         """Resolve the broker's jars from Maven Central into <cache>/libs (once); return that dir."""
-        marker = self.cache_dir / ".complete"
-        if marker.exists():
-            return self.libs_dir
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise LocalStackError("Maven (`mvn`) is needed to fetch Kafka's jars: `apt-get install maven`")
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.cache_dir.parent / f".{self.version}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same version
-            if marker.exists():
-                return self.libs_dir
-            tmp = self.cache_dir / "libs.partial"
-            shutil.rmtree(tmp, ignore_errors=True)
-            _proc.run(
-                [mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-                 "-DincludeScope=runtime", f"-DoutputDirectory={tmp}",
-                 f"-Dkafka.version={self.version}", f"-Dlog4j2.version={LOG4J2_VERSION}",
-                 "-Dstyle.color=never"],
-                f"fetching Kafka {self.version} jars with Maven", timeout=1800,
-            )
-            if not any(tmp.glob(f"kafka_2.13-{self.version}.jar")):
-                raise LocalStackError(f"Maven finished but {tmp} holds no kafka_2.13-{self.version}.jar")
-            shutil.rmtree(self.libs_dir, ignore_errors=True)
-            os.replace(tmp, self.libs_dir)
-            marker.write_text(self.version + "\n")
-        return self.libs_dir
+        return _kafka_jars.fetch(self.version, self.cache_dir)
 
     def is_running(self) -> bool:
         if self._proc is not None:
             self._proc.poll()  # reap our own child so a dead broker is not a zombie
         return _proc.pid_alive(self.pid, comm=("java",))
 
+    def metadata(self) -> Optional[dict]:
+        """The broker's answer to a Metadata request (authenticated when SASL_SSL), or None."""
+        if self.security == "sasl_ssl":
+            return kafka_metadata(HOST, self.port, ssl_context=self.client_ssl_context(),
+                                  plain=(self.sasl_username, self.sasl_password))
+        return kafka_metadata(HOST, self.port)
+
     def is_ready(self) -> bool:
-        meta = kafka_metadata(HOST, self.port)
+        meta = self.metadata()
         return bool(meta and meta["brokers"])
+
+    # --------------------------------------------------------- security (sasl_ssl)
+
+    @property
+    def sasl_username(self) -> str:
+        return CLIENT_USER
+
+    @property
+    def sasl_password(self) -> str:
+        return self._secret(CLIENT_USER)
+
+    @property
+    def ca_file(self) -> Path:
+        return tls.tls_files(self.state_dir / "tls").ca_cert
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
+    def kit_env(self, mechanism: str = "SCRAM-SHA-512") -> dict[str, str]:
+        """The YISHI_KAFKA_* variables a service needs to connect to this broker."""
+        env = {"YISHI_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
+        if self.security == "sasl_ssl":
+            env.update({
+                "YISHI_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+                "YISHI_KAFKA_SSL_CAFILE": str(self.ca_file),
+                "YISHI_KAFKA_SASL_MECHANISM": mechanism,
+                "YISHI_KAFKA_SASL_USERNAME": self.sasl_username,
+                "YISHI_KAFKA_SASL_PASSWORD": self.sasl_password,
+            })
+        return env
+
+    def _secret(self, user: str) -> str:
+        """A SASL password made once per state dir (the SCRAM credentials are formatted in)."""
+        path = self.state_dir / "sasl" / f"{user}.password"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(secrets.token_hex(16))
+            tmp.chmod(0o600)
+            os.replace(tmp, path)
+        return path.read_text().strip()
 
     def start(self, timeout: float = 120.0) -> "LocalKafka":
         """Start the broker (no-op when already running) and wait until it serves metadata."""
         if self.is_running():
-            self._wait_ready(timeout)
+            self.wait_ready(timeout)
             return self
+        t0 = time.monotonic()
+        self.launch()
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.kill()  # leave no half-started broker behind
+            raise
+        self.last_start_seconds = time.monotonic() - t0
+        return self
+
+    def launch(self) -> None:
+        """Start the JVM without waiting (a quorum node waits for its peers); see wait_ready()."""
         _proc.ensure_port_free(self.port, "the Kafka broker", "YISHI_KAFKA_PORT")
         _proc.ensure_port_free(self.controller_port, "the Kafka controller", "YISHI_KAFKA_CONTROLLER_PORT")
         self.fetch()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._write_config()
         self._format_once()
-        t0 = time.monotonic()
         self._log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
         cmd = self._java() + [f"-Dlog4j2.configurationFile={self.log4j_file}", "kafka.Kafka", str(self.config_file)]
         with open(self.out_file, "ab") as out:
@@ -140,13 +183,6 @@ class LocalKafka:
                 start_new_session=True,
             )
         _proc.write_pid(self.pid_file, self._proc.pid)
-        try:
-            self._wait_ready(timeout)
-        except BaseException:
-            self.kill()  # leave no half-started broker behind
-            raise
-        self.last_start_seconds = time.monotonic() - t0
-        return self
 
     def stop(self, timeout: float = 30.0) -> None:
         """Clean shutdown (SIGTERM), SIGKILL after timeout. Harmless when not running."""
@@ -189,72 +225,36 @@ class LocalKafka:
         ]
 
     def _write_config(self) -> None:
-        cfg: dict[str, object] = {
-            "process.roles": "broker,controller",
-            "node.id": 1,
-            "controller.quorum.bootstrap.servers": f"{HOST}:{self.controller_port}",
-            "listeners": f"PLAINTEXT://{HOST}:{self.port},CONTROLLER://{HOST}:{self.controller_port}",
-            "advertised.listeners": f"PLAINTEXT://{HOST}:{self.port}",
-            "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "PLAINTEXT",
-            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-            "log.dirs": str(self.data_dir),
-            "num.partitions": 1,
-            "default.replication.factor": 1,
-            "min.insync.replicas": 1,
-            "offsets.topic.replication.factor": 1,
-            "offsets.topic.num.partitions": 1,
-            "transaction.state.log.replication.factor": 1,
-            "transaction.state.log.min.isr": 1,
-            "transaction.state.log.num.partitions": 1,
-            "share.coordinator.state.topic.replication.factor": 1,
-            "share.coordinator.state.topic.min.isr": 1,
-            "share.coordinator.state.topic.num.partitions": 1,
-            "group.initial.rebalance.delay.ms": 0,
-            "auto.create.topics.enable": "false",
-            "num.network.threads": 2,
-            "num.io.threads": 2,
-            "num.recovery.threads.per.data.dir": 1,
-            "log.retention.hours": -1,
-            # After a crash (kill()) a restarted node waits for its old registration to expire
-            # before it can register again: 4 s instead of the default 9 s.
-            "broker.session.timeout.ms": 4000,
-            "broker.heartbeat.interval.ms": 1000,
-        }
-        cfg.update(self.extra_config)
-        self.config_file.write_text("".join(f"{k}={v}\n" for k, v in cfg.items()))
-        self.log4j_file.write_text(
-            "status = warn\n"
-            "appender.file.type = RollingFile\n"
-            "appender.file.name = FILE\n"
-            f"appender.file.fileName = {self.log_file}\n"
-            f"appender.file.filePattern = {self.log_file}.%i\n"
-            "appender.file.layout.type = PatternLayout\n"
-            "appender.file.layout.pattern = [%d] %p %m (%c)%n\n"
-            "appender.file.policies.type = Policies\n"
-            "appender.file.policies.size.type = SizeBasedTriggeringPolicy\n"
-            "appender.file.policies.size.size = 20MB\n"
-            "appender.file.strategy.type = DefaultRolloverStrategy\n"
-            "appender.file.strategy.max = 2\n"
-            "rootLogger.level = INFO\n"
-            "rootLogger.appenderRef.file.ref = FILE\n"
-            "logger.statechange.name = state.change.logger\n"
-            "logger.statechange.level = WARN\n"
-            "logger.request.name = kafka.request.logger\n"
-            "logger.request.level = WARN\n"
+        cfg = _kafka_config.node_config(
+            node_id=self.node_id, port=self.port, controller_port=self.controller_port, data_dir=self.data_dir,
+            voters=self.voters, replication=self.replication, security=self.security,
         )
+        if self.security == "sasl_ssl":
+            files = tls.issue(self.state_dir / "tls")
+            cfg.update(_kafka_config.sasl_ssl_config(
+                broker_pem=files.broker_pem, ca_cert=files.ca_cert, broker_user=BROKER_USER,
+                broker_password=self._secret(BROKER_USER), users={self.sasl_username: self.sasl_password},
+            ))
+        cfg.update(self.extra_config)
+        self.config_file.write_text(_kafka_config.properties(cfg))
+        self.config_file.chmod(0o600)  # it may hold SASL passwords
+        self.log4j_file.write_text(_kafka_config.log4j2_properties(self.log_file))
 
     def _format_once(self) -> None:
         if (self.data_dir / "meta.properties").exists():
             return
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        scram = (_kafka_config.scram_format_args({BROKER_USER: self._secret(BROKER_USER),
+                                                  self.sasl_username: self.sasl_password})
+                 if self.security == "sasl_ssl" else [])
         _proc.run(
-            self._java() + ["kafka.tools.StorageTool", "format", "-t", _kafka_uuid(),
-                            "-c", str(self.config_file), "--standalone"],
+            self._java() + ["kafka.tools.StorageTool", "format", "-t", self.cluster_id or _kafka_jars.kafka_uuid(),
+                            "-c", str(self.config_file), *([] if self.voters else ["--standalone"]), *scram],
             f"formatting Kafka storage in {self.data_dir}", timeout=120,
         )
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Wait until this run has logged its start and the broker answers a Metadata request."""
         def died() -> Optional[str]:
             return None if self.is_running() else "the Kafka process exited"
 

@@ -5,9 +5,17 @@ from collections.abc import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from .kafka_security import aiokafka_options
+from .settings import KafkaSecurity
+
 
 async def read_to_end(
-    bootstrap_servers: str, topics: Iterable[str], *, batch_size: int = 1000, client_id: str = "yishi-reader"
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    *,
+    batch_size: int = 1000,
+    client_id: str = "yishi-reader",
+    security: KafkaSecurity | None = None,
 ) -> AsyncIterator[list[ConsumerRecord]]:
     """Yield batches of every record now in ``topics``, from offset 0, then stop."""
     consumer = AIOKafkaConsumer(
@@ -17,6 +25,7 @@ async def read_to_end(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         client_id=client_id,
+        **aiokafka_options(security),
     )
     await consumer.start()
     try:

@@ -13,6 +13,7 @@ from .binding import MalformedMessage, from_kafka
 from .db import connect
 from .kafka_reading import read_to_end
 from .projection import Projection, apply_once
+from .settings import KafkaSecurity
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ async def rebuild(
     bootstrap_servers: str,
     topic_prefix: str = "",
     batch_size: int = 1000,
+    security: KafkaSecurity | None = None,
 ) -> RebuildReport:
     conn = await connect(database_url)
     read = applied = skipped = 0
@@ -40,7 +42,10 @@ async def rebuild(
             tables = ", ".join((*projection.tables, "processed_events"))
             await conn.execute(f"TRUNCATE {tables}")
             topics = [f"{topic_prefix}{t}" for t in projection.topics]
-            async for batch in read_to_end(bootstrap_servers, topics, batch_size=batch_size, client_id=f"yishi-{service}-rebuild"):
+            batches = read_to_end(
+                bootstrap_servers, topics, batch_size=batch_size, client_id=f"yishi-{service}-rebuild", security=security
+            )
+            async for batch in batches:
                 envelopes = []
                 for record in batch:
                     read += 1

@@ -16,8 +16,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from .db import connect
+from .kafka_security import aiokafka_options
 from .metrics import OUTBOX_PENDING, RELAY_PUBLISHED
 from .schema import OUTBOX_CHANNEL
+from .settings import KafkaSecurity
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,7 @@ class OutboxRelay:
         await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
 
 
-def build_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def build_producer(bootstrap_servers: str, client_id: str, security: KafkaSecurity | None = None) -> AIOKafkaProducer:
     """acks=all and idempotence: no loss and no broker-side duplicates on retry, order kept per key."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
@@ -119,4 +121,5 @@ def build_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
         enable_idempotence=True,
         linger_ms=5,
         request_timeout_ms=30_000,
+        **aiokafka_options(security),
     )

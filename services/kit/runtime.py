@@ -31,6 +31,7 @@ from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router
+from .kafka_security import faststream_security
 from .projection import Projection
 from .relay import OutboxRelay, build_producer
 from .settings import ServiceSettings
@@ -84,6 +85,7 @@ class ServiceRuntime(Generic[V]):
         self.broker = KafkaBroker(
             settings.kafka.bootstrap_servers,
             client_id=f"yishi-{settings.service}",
+            security=faststream_security(settings.kafka.security),
             graceful_timeout=settings.shutdown_grace_seconds,
             description=description or None,
             log_level=logging.DEBUG,  # one line per batch is for debugging; metrics count them
@@ -161,9 +163,10 @@ class ServiceRuntime(Generic[V]):
         if self.projection is not None:
             topics.update(s.kafka.topic(t) for t in self.projection.topics)
         await ensure_topics(
-            s.kafka.bootstrap_servers, topics, partitions=s.kafka.partitions, replication_factor=s.kafka.replication_factor
+            s.kafka.bootstrap_servers, topics, partitions=s.kafka.partitions, replication_factor=s.kafka.replication_factor,
+            security=s.kafka.security,
         )
-        self.producer = build_producer(s.kafka.bootstrap_servers, f"yishi-{s.service}-relay")
+        self.producer = build_producer(s.kafka.bootstrap_servers, f"yishi-{s.service}-relay", s.kafka.security)
         await self.producer.start()
         self.relay = OutboxRelay(
             service=s.service,

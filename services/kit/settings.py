@@ -1,7 +1,58 @@
 """Settings from the environment, one prefix per service (``YISHI_<SERVICE>_``)."""
 
-from pydantic import Field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KafkaProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+
+class KafkaSecurity(BaseSettings):
+    """How the services authenticate to Kafka and encrypt the traffic: ``YISHI_KAFKA_*``.
+
+    Mapped onto the Kafka clients by ``services.kit.kafka_security``. A setting that the
+    chosen protocol would ignore is refused, so that nobody believes they run on TLS or
+    SASL while the clients speak plaintext.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="YISHI_KAFKA_", extra="ignore")
+
+    security_protocol: KafkaProtocol = "PLAINTEXT"
+    ssl_cafile: Path | None = None
+    """PEM bundle of the CAs that signed the brokers' certificates; the system's CAs when unset."""
+    ssl_certfile: Path | None = None
+    """Client certificate (PEM) for mutual TLS, with ``ssl_keyfile``."""
+    ssl_keyfile: Path | None = None
+    ssl_key_password: SecretStr | None = None
+    ssl_check_hostname: bool = True
+    sasl_mechanism: SaslMechanism = "SCRAM-SHA-512"
+    sasl_username: str = ""
+    sasl_password: SecretStr = SecretStr("")
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.security_protocol in ("SSL", "SASL_SSL")
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.security_protocol.startswith("SASL_")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "KafkaSecurity":
+        tls_set = [n for n in ("ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_key_password") if getattr(self, n)]
+        if tls_set and not self.uses_tls:
+            raise ValueError(f"{', '.join(tls_set)} set, but security_protocol={self.security_protocol} uses no TLS")
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("mutual TLS needs both ssl_certfile and ssl_keyfile")
+        sasl_set = bool(self.sasl_username or self.sasl_password.get_secret_value())
+        if self.uses_sasl and not (self.sasl_username and self.sasl_password.get_secret_value()):
+            raise ValueError(f"security_protocol={self.security_protocol} needs sasl_username and sasl_password")
+        if sasl_set and not self.uses_sasl:
+            raise ValueError(f"SASL credentials set, but security_protocol={self.security_protocol} uses no SASL")
+        return self
 
 
 class KafkaSettings(BaseSettings):
@@ -17,6 +68,7 @@ class KafkaSettings(BaseSettings):
     consumer_batch_size: int = Field(default=500, ge=1)
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
+    security: KafkaSecurity = Field(default_factory=KafkaSecurity)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -6,16 +6,26 @@ from collections.abc import Iterable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .kafka_security import aiokafka_options
+from .settings import KafkaSecurity
+
 log = logging.getLogger(__name__)
 
 _TOPIC_ALREADY_EXISTS = 36
 
 
 async def ensure_topics(
-    bootstrap_servers: str, names: Iterable[str], *, partitions: int, replication_factor: int
+    bootstrap_servers: str,
+    names: Iterable[str],
+    *,
+    partitions: int,
+    replication_factor: int,
+    security: KafkaSecurity | None = None,
 ) -> list[str]:
     """Create the topics that do not exist yet; return the ones created. Harmless to repeat."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="yishi-topics")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="yishi-topics", **aiokafka_options(security)
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -14,7 +14,7 @@ import logging
 import sys
 
 from services.kit.runtime import ServiceRuntime
-from services.kit.settings import KafkaSettings, ServiceSettings, load_settings
+from services.kit.settings import KafkaSecurity, KafkaSettings, ServiceSettings, load_settings
 
 from .catalog import SERVICES, app_module
 
@@ -66,6 +66,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 database_url=settings.database_url,
                 bootstrap_servers=settings.kafka.bootstrap_servers,
                 topic_prefix=settings.kafka.topic_prefix,
+                security=settings.kafka.security,
             )
         )
         print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
@@ -81,7 +82,8 @@ def cmd_topics(_: argparse.Namespace) -> int:
     kafka = KafkaSettings()
     names = [kafka.topic(s.topic) for s in STREAMS] + [kafka.topic(dead_letter_topic(s)) for s in SERVICES]
     created = asyncio.run(
-        ensure_topics(kafka.bootstrap_servers, names, partitions=kafka.partitions, replication_factor=kafka.replication_factor)
+        ensure_topics(kafka.bootstrap_servers, names, partitions=kafka.partitions, replication_factor=kafka.replication_factor,
+                      security=kafka.security)
     )
     print(f"created: {', '.join(created) or 'none (all existed)'}")
     return 0
@@ -92,7 +94,7 @@ def documentation_runtimes() -> list[ServiceRuntime]:
 
     Settings from defaults only (``model_construct`` reads no environment), so a prefix or a
     partition count in the operator's shell never leaks into the committed documents."""
-    kafka = KafkaSettings.model_construct(bootstrap_servers="kafka:9092")
+    kafka = KafkaSettings.model_construct(bootstrap_servers="kafka:9092", security=KafkaSecurity.model_construct())
     return [
         app_module(s).build_runtime(
             ServiceSettings.model_construct(service=s, database_url="postgresql://documentation-only", kafka=kafka)
