@@ -34,6 +34,11 @@ class Envelope(BaseModel, Generic[E]):
     causationid: UUID | None = None
     """The id of the event (or request) that directly caused this one."""
     schemaversion: int
+    traceparent: str | None = None
+    """W3C trace context of the work that recorded the event (CloudEvents distributed-tracing
+    extension, ``ce_traceparent`` on Kafka), so a trace follows the event across services."""
+    tracestate: str | None = None
+    """Vendor-specific trace state that goes with ``traceparent`` (``ce_tracestate``)."""
     data: E
 
     @classmethod

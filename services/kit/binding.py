@@ -1,7 +1,9 @@
 """CloudEvents Kafka binary binding for Yishi envelopes, using the cloudevents SDK.
 
 ``ce_*`` headers carry the attributes, the body is the event data as JSON, and the
-message key is the consultation topic's id so that one topic's events stay ordered.
+message key is the consultation topic's id so that one topic's events stay ordered. The
+trace context travels as the distributed-tracing extension (``ce_traceparent``,
+``ce_tracestate``) when the event was recorded inside a trace.
 """
 
 import json
@@ -17,6 +19,7 @@ from yishi_contracts import Envelope, UnknownEventType, UnsupportedEventVersion,
 
 _FORMAT = JSONFormat()
 _EXTENSIONS = ("communityid", "correlationid", "causationid", "schemaversion")
+_TRACING = ("traceparent", "tracestate")  # the CloudEvents distributed-tracing extension
 _REQUIRED_HEADERS = tuple(
     f"ce_{a}" for a in ("id", "source", "time", "subject", "communityid", "correlationid", "schemaversion")
 )
@@ -55,6 +58,9 @@ def to_kafka(envelope: Envelope[Any]) -> KafkaRecord:
     }
     if envelope.causationid is not None:
         attributes["causationid"] = str(envelope.causationid)
+    for name in _TRACING:
+        if (value := getattr(envelope, name)) is not None:
+            attributes[name] = value
     event = CloudEvent(attributes=attributes, data=envelope.data.model_dump(mode="json"))
     message = ce_kafka.to_binary(event, _FORMAT, key_mapper=lambda _: envelope.subject)
     key = message.key.encode() if isinstance(message.key, str) else (message.key or b"")
@@ -95,7 +101,7 @@ def from_kafka(headers: Any, key: bytes | None, value: bytes | None) -> Envelope
     except ValidationError as exc:
         raise MalformedMessage("invalid_data", _short(exc)) from exc
     fields = {k: attributes.get(k) for k in ("id", "source", "type", "specversion", "time", "subject", "datacontenttype")}
-    fields.update({k: attributes.get(k) for k in _EXTENSIONS if attributes.get(k) is not None})
+    fields.update({k: attributes.get(k) for k in (*_EXTENSIONS, *_TRACING) if attributes.get(k) is not None})
     try:
         envelope = Envelope[model].model_validate({**fields, "data": payload})  # type: ignore[valid-type]
     except ValidationError as exc:

@@ -6,21 +6,27 @@ unknown type or an unsupported version goes to the dead-letter topic. A parsed e
 whose handler fails for reasons of its own is isolated by replaying the batch one event at
 a time, and only that event is dead-lettered. A retryable failure (database or network
 away, a lost concurrency race) raises, so the batch is redelivered after a pause.
+
+Events handled are counted by outcome once their transaction committed; the group's lag is
+measured per partition after every batch and on a timer (:class:`ConsumerLag`).
 """
 
+import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from aiokafka import ConsumerRecord
-from yishi_contracts import Envelope
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from yishi_contracts import EVENT_TYPES, Envelope
 
 from .binding import MalformedMessage, from_kafka
 from .db import TRANSIENT_DB_ERRORS
 from .deadletter import DeadLetter, DeadLetterPublisher
 from .eventstore import ConcurrencyConflict
-from .projection import Projection, apply_once
+from .metrics import CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, EVENTS_HANDLED
+from .projection import Handled, Projection, apply_once
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +77,80 @@ class ProjectionConsumer:
                         letters.append(DeadLetter(record, "processing_failed", repr(exc)))
         if letters:
             await self._dead_letters.publish(letters)
+            for letter in letters:
+                EVENTS_HANDLED.labels(self.service, _type_label(letter.record), "dead_lettered").inc()
         return applied
 
     async def _apply(self, envelopes: list[Envelope[Any]]) -> int:
+        handled = Handled(self.service)
         async with self._pool.acquire() as conn, conn.transaction():
-            return await apply_once(conn, self._projection, envelopes, service=self.service)
+            applied = await apply_once(conn, self._projection, envelopes, service=self.service, handled=handled)
+        handled.count()
+        return applied
+
+
+def _type_label(record: ConsumerRecord) -> str:
+    """The record's event type if it is one we know; anything else would be a label per typo."""
+    for name, value in record.headers or ():
+        if name == "ce_type":
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            return text if text in EVENT_TYPES else "unknown"
+    return "unknown"
+
+
+class ConsumerLag:
+    """``yishi_consumer_lag_records`` and ``_seconds`` for each partition a group reads.
+
+    Records: the partition's high watermark minus the consumer's position. Seconds: 0 when
+    caught up; else the age of the last record handled there, but no more than how long the
+    partition has been behind (so a record arriving on a quiet partition is not hours late)."""
+
+    def __init__(self, *, service: str, group: str) -> None:
+        self.service = service
+        self.group = group
+        self._last_written: dict[tuple[str, int], float] = {}
+        self._behind_since: dict[tuple[str, int], float] = {}
+        self._behind: dict[tuple[str, int], int] = {}
+
+    def handled(self, records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer | None) -> None:
+        """After a batch: the partitions it came from, from what the consumer fetched last."""
+        last: dict[tuple[str, int], ConsumerRecord] = {}
+        for record in records:
+            last[(record.topic, record.partition)] = record
+        for key, record in last.items():
+            self._last_written[key] = record.timestamp / 1000
+            highwater = consumer.highwater(TopicPartition(*key)) if consumer is not None else None
+            if highwater is not None:
+                self._set(key, max(0, highwater - record.offset - 1))
+
+    async def refresh(self, consumer: AIOKafkaConsumer | None) -> None:
+        """On a timer: every assigned partition, from the broker's end offsets."""
+        assigned = list(consumer.assignment()) if consumer is not None else []
+        if consumer is not None and assigned:
+            async with asyncio.timeout(5):
+                ends = await consumer.end_offsets(assigned)
+                for tp in assigned:
+                    self._set((tp.topic, tp.partition), max(0, ends[tp] - await consumer.position(tp)))
+        for key in set(self._behind) - {(tp.topic, tp.partition) for tp in assigned}:
+            self._forget(key)  # revoked: another member of the group reports it now
+
+    def _set(self, key: tuple[str, int], behind: int) -> None:
+        now = time.time()
+        self._behind[key] = behind
+        if behind == 0:
+            self._behind_since.pop(key, None)
+        since = self._behind_since.setdefault(key, now) if behind else now
+        waited = max(0.0, now - max(self._last_written.get(key, since), since))
+        labels = (self.service, self.group, key[0], str(key[1]))
+        CONSUMER_LAG_RECORDS.labels(*labels).set(behind)
+        CONSUMER_LAG_SECONDS.labels(*labels).set(waited)
+
+    def _forget(self, key: tuple[str, int]) -> None:
+        labels = (self.service, self.group, key[0], str(key[1]))
+        for gauge in (CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS):
+            try:
+                gauge.remove(*labels)
+            except KeyError:
+                pass
+        for known in (self._behind, self._last_written, self._behind_since):
+            known.pop(key, None)

@@ -2,6 +2,7 @@
 
 Appending also enqueues the events in the outbox — in the caller's transaction, so the
 state change, the stored events and what will be published commit together or not at all.
+Each event keeps the trace context it was recorded in (CloudEvents ``traceparent``).
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from uuid import UUID
 import asyncpg
 from yishi_contracts import Envelope
 
+from . import tracing
 from .outbox import enqueue
 
 
@@ -38,6 +40,8 @@ class PrivateEvent:
     correlation_id: UUID
     causation_id: UUID | None
     data: dict[str, Any]
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     def document(self) -> dict[str, Any]:
         return {
@@ -49,6 +53,8 @@ class PrivateEvent:
             "correlationid": str(self.correlation_id),
             "causationid": str(self.causation_id) if self.causation_id else None,
             "private": True,
+            "traceparent": self.traceparent,
+            "tracestate": self.tracestate,
             "data": self.data,
         }
 
@@ -80,6 +86,7 @@ async def append(
         raise RuntimeError("append() must run inside the caller's transaction")
     version = expected_version
     records = []
+    envelopes = [tracing.stamped(record) for record in envelopes]  # the trace survives the outbox
     for record in envelopes:
         version += 1
         if isinstance(record, PrivateEvent):

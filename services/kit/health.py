@@ -1,16 +1,71 @@
-"""Liveness, readiness and metrics endpoints for container orchestration."""
+"""Liveness, readiness and metrics endpoints for container orchestration, and the timer that
+keeps the gauges true between requests and batches (readiness, outbox, lag, pool)."""
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from . import outbox
+from .metrics import DB_POOL_IN_USE, DB_POOL_SIZE, READY
+
 if TYPE_CHECKING:
     from .runtime import ServiceRuntime
 
+log = logging.getLogger(__name__)
+
 CHECK_TIMEOUT_SECONDS = 3.0
+OBSERVE_SECONDS = 10.0
+
+
+async def readiness(runtime: "ServiceRuntime") -> tuple[bool, dict[str, Any]]:
+    """Whether the database and Kafka answer and the relay runs; sets ``yishi_ready``."""
+    checks: dict[str, Any] = {}
+    try:
+        assert runtime.pool is not None
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), runtime.pool.acquire() as conn:
+            checks["outbox_pending"] = (await outbox.observe(conn, runtime.settings.service)).pending
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 — readiness reports, it does not raise
+        checks["database"] = f"failed: {exc!r}"
+    try:
+        assert runtime.producer is not None
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            await runtime.producer.client.fetch_all_metadata()
+        checks["kafka"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["kafka"] = f"failed: {exc!r}"
+    checks["relay"] = "ok" if runtime.relay_alive else "stopped"
+    ok = checks["database"] == "ok" and checks["kafka"] == "ok" and checks["relay"] == "ok"
+    READY.labels(runtime.settings.service).set(1 if ok else 0)
+    return ok, checks
+
+
+def observe_pool(runtime: "ServiceRuntime") -> None:
+    """The pool's gauges are read when scraped, from the pool itself."""
+    service = runtime.settings.service
+
+    def in_use() -> float:
+        pool = runtime.pool
+        return 0 if pool is None or pool.is_closing() else pool.get_size() - pool.get_idle_size()
+
+    DB_POOL_IN_USE.labels(service).set_function(in_use)
+    DB_POOL_SIZE.labels(service).set_function(lambda: runtime.pool.get_max_size() if runtime.pool else 0)
+
+
+async def keep_observing(runtime: "ServiceRuntime", every: float = OBSERVE_SECONDS) -> None:
+    """Refresh readiness, the outbox and the consumer's lag every few seconds while running,
+    so the gauges stay true when nothing happens (or when Kafka or the database is away)."""
+    while True:
+        await asyncio.sleep(every)
+        await readiness(runtime)
+        try:
+            await runtime.observe_lag()
+        except Exception as exc:  # noqa: BLE001 — a rebalance or an absent broker: next round
+            log.debug("consumer lag not refreshed: %r", exc)
 
 
 def health_router(runtime: "ServiceRuntime") -> APIRouter:
@@ -22,23 +77,7 @@ def health_router(runtime: "ServiceRuntime") -> APIRouter:
 
     @router.get("/health/ready", summary="The database and Kafka answer; the relay runs")
     async def ready() -> JSONResponse:
-        checks: dict[str, Any] = {}
-        try:
-            assert runtime.pool is not None
-            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-                checks["outbox_pending"] = await runtime.pool.fetchval("SELECT count(*) FROM outbox")
-            checks["database"] = "ok"
-        except Exception as exc:  # noqa: BLE001 — readiness reports, it does not raise
-            checks["database"] = f"failed: {exc!r}"
-        try:
-            assert runtime.producer is not None
-            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-                await runtime.producer.client.fetch_all_metadata()
-            checks["kafka"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["kafka"] = f"failed: {exc!r}"
-        checks["relay"] = "ok" if runtime.relay_alive else "stopped"
-        ok = checks["database"] == "ok" and checks["kafka"] == "ok" and checks["relay"] == "ok"
+        ok, checks = await readiness(runtime)
         return JSONResponse(
             status_code=200 if ok else 503,
             content={"status": "ready" if ok else "not_ready", "service": runtime.settings.service, "checks": checks},

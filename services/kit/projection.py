@@ -12,13 +12,16 @@ run once per event ever (``processed_reactions``, which a rebuild leaves alone) 
 during a rebuild, so rebuilding a view never repeats what the service did.
 """
 
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 import asyncpg
+from opentelemetry.trace import SpanKind
 from yishi_contracts import Envelope, Event
 
-from .metrics import EVENTS_APPLIED, EVENTS_DUPLICATE
+from . import logs, tracing
+from .metrics import EVENTS_HANDLED, HANDLER_DURATION
 
 Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
@@ -81,6 +84,25 @@ async def _fresh(conn: asyncpg.Connection, table: str, envelopes: list[Envelope[
     return {r["event_id"] for r in rows}
 
 
+class Handled:
+    """What handling did, per event: counted only once the transaction committed, so a batch
+    replayed after a failure is not counted twice."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._seen: list[tuple[str, str, float | None]] = []
+
+    def add(self, event_type: str, outcome: str, seconds: float | None = None) -> None:
+        self._seen.append((event_type, outcome, seconds))
+
+    def count(self) -> None:
+        for event_type, outcome, seconds in self._seen:
+            EVENTS_HANDLED.labels(self.service, event_type, outcome).inc()
+            if seconds is not None:
+                HANDLER_DURATION.labels(self.service, event_type).observe(seconds)
+        self._seen.clear()
+
+
 async def apply_once(
     conn: asyncpg.Connection,
     projection: Projection,
@@ -88,26 +110,43 @@ async def apply_once(
     *,
     service: str,
     reactions: bool = True,
+    handled: Handled | None = None,
 ) -> int:
     """Apply the envelopes not seen before, in order (views, then reactions, per event);
     return how many changed the views. ``reactions=False`` is for rebuilds.
 
     Must run in the caller's transaction, together with the offset commit's precondition.
+    Each event is handled in a span that continues the event's own trace, with its ids in the
+    log context. Outcomes go to ``handled`` (the caller counts them after its commit), else
+    they are counted at once.
     """
+    tally = handled or Handled(service)
     viewed = [e for e in envelopes if projection.handles(e)]
     reacted = [e for e in envelopes if reactions and projection.reacts(e)]
     fresh_views = await _fresh(conn, "processed_events", viewed)
     fresh_reactions = await _fresh(conn, "processed_reactions", reacted)
     applied = 0
     for envelope in envelopes:
-        if envelope.id in fresh_views and projection.handles(envelope):
-            fresh_views.discard(envelope.id)  # the same event twice in one batch applies once
-            await projection.apply(conn, envelope)
-            EVENTS_APPLIED.labels(service, envelope.type).inc()
-            applied += 1
-        if envelope.id in fresh_reactions:
-            fresh_reactions.discard(envelope.id)
-            await projection.react(conn, envelope)
-    if skipped := len(viewed) - applied:
-        EVENTS_DUPLICATE.labels(service).inc(skipped)
+        view = envelope.id in fresh_views and projection.handles(envelope)
+        react = envelope.id in fresh_reactions
+        if not (view or react):
+            if projection.handles(envelope) or (reactions and projection.reacts(envelope)):
+                tally.add(envelope.type, "duplicate")
+            continue
+        # the same event twice in one batch is handled once
+        fresh_views.discard(envelope.id)
+        fresh_reactions.discard(envelope.id)
+        with logs.bound_event(envelope), tracing.event_span(
+            f"{service} handle {envelope.type}", envelope, kind=SpanKind.CONSUMER,
+            **{"yishi.projection": projection.name, "yishi.reaction": react},
+        ):
+            started = time.perf_counter()
+            if view:
+                await projection.apply(conn, envelope)
+                applied += 1
+            if react:
+                await projection.react(conn, envelope)
+            tally.add(envelope.type, "applied", time.perf_counter() - started)
+    if handled is None:
+        tally.count()
     return applied

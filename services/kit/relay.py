@@ -5,19 +5,24 @@ its own connection; a killed relay's lock dies with its connection). It is woken
 LISTEN/NOTIFY and polls slowly as a safety net. Rows are deleted only after Kafka has
 acknowledged them (acks=all, idempotent producer), so a relay killed at any point
 publishes again on restart what it may have published already: consumers deduplicate.
+Each row's publish is a span in the trace its event was recorded in.
 """
 
 import asyncio
 import logging
+import time
 import zlib
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from opentelemetry.trace import StatusCode
 
+from . import tracing
 from .db import connect
 from .kafka_security import aiokafka_options
-from .metrics import OUTBOX_PENDING, RELAY_PUBLISHED
+from .metrics import OUTBOX_OLDEST_AGE, OUTBOX_PENDING, RELAY_PUBLISH_DURATION, RELAY_PUBLISHED
+from .outbox import observe
 from .schema import OUTBOX_CHANNEL
 from .settings import KafkaSecurity
 
@@ -90,21 +95,37 @@ class OutboxRelay:
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
         """Publish the oldest pending rows and delete them once Kafka has acknowledged all."""
         rows = await conn.fetch(
-            "SELECT id, topic, key, headers, value FROM outbox ORDER BY id LIMIT $1", self._batch_size
+            "SELECT id, topic, key, headers, value, extract(epoch FROM now() - created_at) AS waited"
+            " FROM outbox ORDER BY id LIMIT $1",
+            self._batch_size,
         )
         if not rows:
             OUTBOX_PENDING.labels(self.service).set(0)
+            OUTBOX_OLDEST_AGE.labels(self.service).set(0)
             return 0
-        deliveries = []
-        for row in rows:
-            headers = [(name, value.encode("utf-8")) for name, value in row["headers"].items()]
-            deliveries.append(
-                await self._producer.send(row["topic"], value=row["value"], key=row["key"], headers=headers)
-            )
-        await asyncio.gather(*deliveries)
+        started = time.perf_counter()
+        spans = []
+        try:
+            deliveries = []
+            for row in rows:
+                spans.append(tracing.start_publish_span(row["topic"], row["headers"], waited=float(row["waited"])))
+                headers = [(name, value.encode("utf-8")) for name, value in row["headers"].items()]
+                deliveries.append(
+                    await self._producer.send(row["topic"], value=row["value"], key=row["key"], headers=headers)
+                )
+            await asyncio.gather(*deliveries)
+        except BaseException as exc:
+            for span in spans:
+                span.record_exception(exc)
+                span.set_status(StatusCode.ERROR)
+            raise
+        finally:
+            for span in spans:
+                span.end()
+        RELAY_PUBLISH_DURATION.labels(self.service).observe(time.perf_counter() - started)
         await self._forget(conn, [r["id"] for r in rows])
         RELAY_PUBLISHED.labels(self.service).inc(len(rows))
-        OUTBOX_PENDING.labels(self.service).set(await conn.fetchval("SELECT count(*) FROM outbox"))
+        await observe(conn, self.service)
         return len(rows)
 
     async def _forget(self, conn: asyncpg.Connection, ids: list[int]) -> None:

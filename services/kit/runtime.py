@@ -24,14 +24,17 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.params import NoCast
 from yishi_contracts import Stream, dead_letter_topic
 
+from . import tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
-from .consumer import RETRYABLE, ProjectionConsumer
+from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
-from .health import health_router
+from .health import health_router, keep_observing, observe_pool
+from .http_metrics import HttpMetrics
 from .kafka_security import faststream_security
+from .logs import RequestContext
 from .projection import Projection
 from .relay import OutboxRelay, build_producer
 from .settings import ServiceSettings
@@ -82,12 +85,16 @@ class ServiceRuntime(Generic[V]):
         self.relay: OutboxRelay | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self.consumer: ProjectionConsumer | None = None
+        self.lag = ConsumerLag(service=settings.service, group=settings.consumer_group)
+        self._subscriber: Any = None
         self.broker = KafkaBroker(
             settings.kafka.bootstrap_servers,
             client_id=f"yishi-{settings.service}",
             security=faststream_security(settings.kafka.security),
             graceful_timeout=settings.shutdown_grace_seconds,
             description=description or None,
+            middlewares=tracing.broker_middlewares(),
+            logger=logging.getLogger("faststream.kafka"),  # through the process's one log handler
             log_level=logging.DEBUG,  # one line per batch is for debugging; metrics count them
         )
         self.topic = settings.kafka.topic(stream.topic)
@@ -155,6 +162,13 @@ class ServiceRuntime(Generic[V]):
             except RETRYABLE:
                 await asyncio.sleep(1.0)  # back off, then the batch is redelivered
                 raise
+            self.lag.handled(records, subscriber.consumer)
+
+        self._subscriber = subscriber
+
+    async def observe_lag(self) -> None:
+        if self._subscriber is not None:
+            await self.lag.refresh(self._subscriber.consumer)
 
     async def start(self) -> None:
         s = self.settings
@@ -185,6 +199,8 @@ class ServiceRuntime(Generic[V]):
             )
             await self.broker.start()
         self._periodic_tasks = [asyncio.create_task(self._repeat(name, duty), name=name) for name, duty in self._periodic]
+        observe_pool(self)
+        self._periodic_tasks.append(asyncio.create_task(keep_observing(self), name=f"{s.service}-observe"))
         log.info("%s started", s.service)
 
     async def stop(self) -> None:
@@ -234,6 +250,7 @@ class ServiceRuntime(Generic[V]):
         app = FastAPI(title=title, version=version, lifespan=lifespan)
         app.state.runtime = self
         install_error_handlers(app)
+        tracing.instrument_app(app)
 
         @app.middleware("http")
         async def limit_body(request: Request, call_next: Any) -> Any:
@@ -249,6 +266,8 @@ class ServiceRuntime(Generic[V]):
                 )
             return await call_next(request)
 
+        app.add_middleware(RequestContext)
+        app.add_middleware(HttpMetrics, service=self.settings.service)  # outermost: counts every answer
         app.include_router(health_router(self))
         for router in routers:
             app.include_router(router)

@@ -17,6 +17,7 @@ from yishi_contracts import Envelope, Event, resolve
 
 from . import eventstore
 from .eventstore import PrivateEvent, Record
+from .tracing import REQUEST_CORRELATION, stamped
 
 
 class EventCodec:
@@ -80,26 +81,23 @@ class EventStream:
         cause: Envelope[Any] | None = None,
         correlation_id: UUID | None = None,
     ) -> list[Record]:
-        """Envelopes for public events, private records for the rest, one correlation for all."""
-        correlation = cause.correlationid if cause else (correlation_id or uuid4())
+        """Envelopes for public events, private records for the rest, one correlation for all.
+
+        The correlation is the cause's, else the one given, else the HTTP request's; each record
+        keeps the trace context it is recorded in, so the trace follows it through the outbox."""
+        correlation = cause.correlationid if cause else (correlation_id or REQUEST_CORRELATION.get() or uuid4())
         causation = cause.id if cause else None
         out: list[Record] = []
         for event in events:
+            record: Record
             if isinstance(event, Event):
-                out.append(
-                    Envelope.wrap(event, source=self.source, correlation_id=correlation, causation_id=causation, time=now)
+                record = Envelope.wrap(
+                    event, source=self.source, correlation_id=correlation, causation_id=causation, time=now
                 )
             else:
-                out.append(
-                    PrivateEvent(
-                        id=uuid4(),
-                        type=self.codec.name_of(event),
-                        time=now,
-                        subject=stream_id,
-                        community_id=community_id,
-                        correlation_id=correlation,
-                        causation_id=causation,
-                        data=self.codec.encode(event),
-                    )
+                record = PrivateEvent(
+                    id=uuid4(), type=self.codec.name_of(event), time=now, subject=stream_id, community_id=community_id,
+                    correlation_id=correlation, causation_id=causation, data=self.codec.encode(event),
                 )
+            out.append(stamped(record))
         return out

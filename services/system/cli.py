@@ -10,9 +10,9 @@
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from services.kit import logs
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import KafkaSecurity, KafkaSettings, ServiceSettings, load_settings
 
@@ -40,15 +40,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from services.kit import tracing
+
     (service,) = _services(args.service)
     settings = load_settings(service)
+    tracing.configure(service)  # before the app is built: it instruments what it builds
     uvicorn.run(
         f"services.{service}.app:create_app",
         factory=True,
         host=args.host or settings.http_host,
         port=args.port or settings.http_port,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
-        log_level="info",
+        log_config=None,  # uvicorn's loggers go through the handler logs.configure installed
     )
     return 0
 
@@ -128,7 +131,6 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(prog="yishi", description="Yishi (议事) operations")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("migrate", help="run migrations")
@@ -155,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hours", type=int, default=8)
     p.set_defaults(func=cmd_token)
     args = parser.parse_args(argv)
+    service = getattr(args, "service", None)
+    logs.configure(service if service in SERVICES else "yishi")  # JSON lines; YISHI_LOG_FORMAT=console for people
     return args.func(args)
 
 
