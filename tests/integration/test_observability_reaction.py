@@ -15,6 +15,7 @@ from yishi_contracts import COUNCIL, INTAKE, Accepted, Envelope, TopicScreened, 
 from services.kit import tracing
 from services.kit.binding import from_kafka, to_kafka
 from services.kit.db import connect
+from services.kit.commands import Change, Context
 from services.kit.projection import Projection
 from services.kit.runtime import ServiceRuntime
 from services.kit.streams import EventCodec
@@ -34,14 +35,18 @@ def screening_on_submission(runtime: ServiceRuntime) -> Projection:
     view = Projection("auto_screening", tables=[], topics=[INTAKE.topic])
 
     @view.reacts_to(TopicSubmitted)
-    async def _screen(conn: asyncpg.Connection, envelope: Envelope[TopicSubmitted]) -> None:
+    async def react_to_topic_submitted(conn: asyncpg.Connection, envelope: Envelope[TopicSubmitted]) -> None:
         e = envelope.data
-        decision = TopicScreened(
-            topic_id=e.topic_id, community_id=e.community_id, council_id=e.topic_id,
-            decision=Accepted(category="environment"), screened_by="auto", screened_at=runtime.clock.now(),
-        )
-        await runtime.record(conn, stream_id=f"screening:{e.topic_id}", expected_version=0,
-                             events=[Noted(e.topic_id), decision], community_id=e.community_id, cause=envelope)
+
+        def screen(_: object, ctx: Context[None]) -> list[object]:
+            decision = TopicScreened(
+                topic_id=e.topic_id, community_id=e.community_id, council_id=e.topic_id,
+                decision=Accepted(category="environment"), screened_by="auto", screened_at=ctx.now,
+            )
+            return [Noted(e.topic_id), decision]
+
+        change = Change(f"screening:{e.topic_id}", fold=len, decide=screen, community=e.community_id)
+        await runtime.commands.execute_in(runtime.on(conn), change, cause=envelope)
 
     return view
 
