@@ -1,0 +1,1 @@
+"""Dashboards and alert rules for Yishi; ``python -m deploy.monitoring`` writes the PrometheusRule."""
