@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from services.kit.auth import AuthSettings
-from services.kit.settings import KafkaSettings
+from services.kit.settings import KafkaSecurity, KafkaSettings
 from services.system.cli import SERVICES
 from tests.unit.test_deploy_manifests import (
     ALL, BASE, BASE_FILES, COMPONENT, DATABASE_SECRET, EXAMPLES, IMAGE, K8S, KAFKA_CONFIGMAP, KUSTOMIZATION, NAME,
@@ -57,7 +57,8 @@ def test_services_read_the_shared_kafka_settings(service: str) -> None:
 
 def test_kafka_configmap_sets_only_known_kafka_settings() -> None:
     data = _find("ConfigMap", KAFKA_CONFIGMAP)["data"]
-    known = {f"YISHI_KAFKA_{field.upper()}" for field in KafkaSettings.model_fields}
+    fields = (*KafkaSettings.model_fields, *KafkaSecurity.model_fields)
+    known = {f"YISHI_KAFKA_{field.upper()}" for field in fields if field != "security"}
     assert set(data) <= known, f"unknown settings: {sorted(set(data) - known)}"
     assert data["YISHI_KAFKA_BOOTSTRAP_SERVERS"]
     assert data["YISHI_KAFKA_REPLICATION_FACTOR"] == "3"
@@ -118,7 +119,9 @@ def test_referenced_configmaps_and_secrets_exist() -> None:
                     assert ("ConfigMap", source["configMapRef"]["name"]) in names, owner
             for var in container.get("env", []):
                 ref = var.get("valueFrom", {}).get("secretKeyRef")
-                if ref:
+                if ref and ("KafkaUser", ref["name"]) in names:
+                    assert ref["key"] == "password", f"{owner}: Strimzi's user Secret holds 'password'"
+                elif ref:
                     secret = _find("Secret", ref["name"], ALL)
                     assert ref["key"] in secret["stringData"], f"{owner}: no key {ref['key']!r}"
 
