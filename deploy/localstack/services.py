@@ -14,10 +14,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from services.system.catalog import DEFAULT_PORTS
+
 from ._proc import LocalStackError, ensure_port_free, pid_alive, read_pid, tail, terminate, wait_until, write_pid
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_PORTS = {"intake": 8001, "council": 8002, "meeting": 8003, "publication": 8004}
 
 
 class LocalService:

@@ -95,7 +95,6 @@ class ServiceSettings(BaseSettings):
         return self.kafka.topic(f"yishi.{self.service}")
 
 
-DEFAULT_PORTS = {"intake": 8001, "council": 8002, "meeting": 8003, "publication": 8004}
 
 
 def load_settings(service: str, **overrides: object) -> ServiceSettings:
@@ -106,7 +105,7 @@ def load_settings(service: str, **overrides: object) -> ServiceSettings:
         (ServiceSettings,),
         {"model_config": SettingsConfigDict(env_prefix=prefix, extra="ignore")},
     )
-    defaults: dict[str, object] = {"service": service, "http_port": DEFAULT_PORTS.get(service, 8000)}
+    defaults: dict[str, object] = {"service": service}
     settings = scoped(**{**defaults, **overrides})
     if not settings.database_url:
         raise RuntimeError(f"{prefix}DATABASE_URL is not set: every service needs its own PostgreSQL database")

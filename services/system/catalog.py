@@ -5,6 +5,8 @@ from pathlib import Path
 from types import ModuleType
 
 SERVICES = ("intake", "council", "meeting", "publication")
+DEFAULT_PORTS = {"intake": 8001, "council": 8002, "meeting": 8003, "publication": 8004}
+"""Where each listens when neither ``--port`` nor ``YISHI_<SERVICE>_HTTP_PORT`` says otherwise."""
 
 
 def app_module(service: str) -> ModuleType:

@@ -16,7 +16,7 @@ from services.kit import logs
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import KafkaSecurity, KafkaSettings, ServiceSettings, load_settings
 
-from .catalog import SERVICES, app_module
+from .catalog import DEFAULT_PORTS, SERVICES, app_module
 
 
 def _services(name: str) -> tuple[str, ...]:
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"services.{service}.app:create_app",
         factory=True,
         host=args.host or settings.http_host,
-        port=args.port or settings.http_port,
+        port=args.port or (settings.http_port if "http_port" in settings.model_fields_set else DEFAULT_PORTS[service]),
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         log_config=None,  # uvicorn's loggers go through the handler logs.configure installed
     )
