@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,21 +36,23 @@ TEMPLATES = Environment(
 
 
 def minutes_html(doc: Minutes, printed_at: datetime) -> str:
-    return _html("minutes.html", doc, printed_at)
+    return _html("minutes.html", doc, zh.moment(printed_at))
 
 
-def resolution_html(doc: Resolution, printed_at: datetime) -> str:
-    return _html("resolution.html", doc, printed_at)
+def resolution_html(doc: Resolution) -> str:
+    return _html("resolution.html", doc, None)
 
 
 def minutes_pdf(doc: Minutes, printed_at: datetime) -> bytes:
-    """会议纪要 as an A4 PDF."""
+    """会议纪要 as an A4 PDF, stamped with when it was printed (a draft changes until the meeting closes)."""
     return render(minutes_html(doc, printed_at))
 
 
-def resolution_pdf(doc: Resolution, printed_at: datetime) -> bytes:
-    """协商议事决议 as an A4 PDF."""
-    return render(resolution_html(doc, printed_at))
+@lru_cache(maxsize=64)
+def resolution_pdf(doc: Resolution) -> bytes:
+    """协商议事决议 as an A4 PDF. Anyone may fetch an adopted resolution and it says the same each
+    time, so the same document is laid out once, not on every request."""
+    return render(resolution_html(doc))
 
 
 async def in_background(render_one: Callable[..., T], *args: Any) -> T:
@@ -57,8 +60,8 @@ async def in_background(render_one: Callable[..., T], *args: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(_RENDERER, render_one, *args)
 
 
-def _html(template: str, doc: Any, printed_at: datetime) -> str:
-    return TEMPLATES.get_template(template).render(doc=doc, sitting=doc.sitting, printed=zh.moment(printed_at))
+def _html(template: str, doc: Any, printed: str | None) -> str:
+    return TEMPLATES.get_template(template).render(doc=doc, sitting=doc.sitting, printed=printed)
 
 
 def render(html: str) -> bytes:

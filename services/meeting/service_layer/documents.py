@@ -9,7 +9,6 @@ Who may fetch them:
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote
 from uuid import UUID
 
@@ -79,7 +78,7 @@ async def minutes_pdf(service: Service[MeetingViews], actor: Actor, meeting_id: 
     if loaded.meeting.status is MeetingStatus.scheduled:
         raise refusal("minutes_not_ready")
     doc = build.minutes(loaded.events, loaded.directory(), loaded.titles)
-    content = await pdf.in_background(pdf.minutes_pdf, doc, _printed_at(service))
+    content = await pdf.in_background(pdf.minutes_pdf, doc, service.clock.now())
     day = _sat_on(loaded.meeting)
     return Printed(content, f"会议纪要-{day}.pdf", f"minutes-{day}.pdf")
 
@@ -92,10 +91,7 @@ async def resolution_pdf(service: Service[MeetingViews], meeting_id: UUID, topic
     doc = build.resolution(loaded.events, loaded.directory(), topic_id, loaded.titles.get(topic_id))
     if doc is None:
         raise refusal("no_resolution", NOT_FOUND)
-    content = await pdf.in_background(pdf.resolution_pdf, doc, _printed_at(service))
+    content = await pdf.in_background(pdf.resolution_pdf, doc)
     day = _sat_on(loaded.meeting)
     return Printed(content, f"协商议事决议-{day}.pdf", f"resolution-{day}.pdf")
 
-
-def _printed_at(service: Service[MeetingViews]) -> datetime:
-    return service.clock.now()

@@ -50,12 +50,15 @@ def test_the_resolution_fits_one_page_with_the_chairs_signature_and_the_seal() -
     m = sat()
     doc = build.resolution(m.stream, build.Directory.of(m.meeting), TOPIC_A, TITLES[TOPIC_A], "清波门社区")
     assert doc is not None
-    html = pdf.resolution_html(doc, PRINTED)
+    html = pdf.resolution_html(doc)
     assert "张建国" in html and "（签字）" in html and "清波门社区协商议事会（盖章）" in html
-    content = pdf.resolution_pdf(doc, PRINTED)
+    content = pdf.resolution_pdf(doc)
+    assert pdf.resolution_pdf(build.resolution(m.stream, build.Directory.of(m.meeting), TOPIC_A, TITLES[TOPIC_A],
+                                               "清波门社区")) is content  # the same resolution is laid out once
     assert re.search(r"Pages:\s+1\n", poppler("pdfinfo", content))
     text = flat(poppler("pdftotext", content))
     for expected in ("协商议事决议", "环卫工人无处歇脚", "表决：赞成 6 票，反对 1 票，弃权 1 票（参加表决 8 人）",
                      "改造社区闲置用房为爱心驿站", "社区居委会", "2026年12月31日", DISSENT):
         assert flat(expected) in text, expected
     assert "赵桂兰（固定成员" not in text  # the posted resolution names no dissenter
+    assert "打印于" not in text
