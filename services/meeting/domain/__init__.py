@@ -13,8 +13,8 @@ from .commands import (
 )
 from .events import (
     CONSULTATION_ROOM, AgendaItemDeferred, AgendaItemDropped, AttendanceRecorded, DissentRecorded, EntryKind, Guest,
-    MeetingClosed, MeetingConvened, MeetingOpened, MinutesEntryRecorded, Movement, ParticipantsInvited, Role,
-    TopicPutOnAgenda, VoteCast, VoteChoice, VoteClosed, VoteOpened,
+    MeetingClosed, MeetingConvened, MeetingOpened, MinutesEntryRecorded, Movement, NamedMember, ParticipantsInvited,
+    Role, TopicPutOnAgenda, VoteCast, VoteChoice, VoteClosed, VoteOpened,
 )
 from .invitations import Invitation
 from .meeting import Meeting, TopicState
@@ -33,8 +33,8 @@ __all__ = [
     "CONSULTATION_ROOM", "CastVote", "CloseMeeting", "CloseVote", "Command", "DECIDED", "DeferTopic",
     "DissentRecorded", "DropTopic", "EntryKind", "Guest", "Invitation", "InviteParticipants", "Meeting",
     "MeetingClosed", "MeetingConvened", "MeetingOpened", "MeetingRefused", "MeetingRules", "MeetingStatus",
-    "MinutesEntryRecorded", "Movement", "ONE_HALF", "OpenMeeting", "OpenVote", "PRIVATE_EVENTS", "ParticipantsInvited",
-    "PutOnAgenda", "REFUSALS", "RecordArrival", "RecordDeparture", "RecordDissent", "RecordMinutesEntry", "Role",
-    "ScheduleMeeting", "TWO_THIRDS", "TopicPutOnAgenda", "TopicState", "TopicStatus", "VoteCast", "VoteChoice",
-    "VoteClosed", "VoteOpened",
+    "MinutesEntryRecorded", "Movement", "NamedMember", "ONE_HALF", "OpenMeeting", "OpenVote", "PRIVATE_EVENTS",
+    "ParticipantsInvited", "PutOnAgenda", "REFUSALS", "RecordArrival", "RecordDeparture", "RecordDissent",
+    "RecordMinutesEntry", "Role", "ScheduleMeeting", "TWO_THIRDS", "TopicPutOnAgenda", "TopicState", "TopicStatus",
+    "VoteCast", "VoteChoice", "VoteClosed", "VoteOpened",
 ]

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from yishi_contracts import Measure
 
 from .agenda import AgendaCandidate
-from .events import CONSULTATION_ROOM, EntryKind, Guest, VoteChoice
+from .events import CONSULTATION_ROOM, EntryKind, Guest, NamedMember, VoteChoice
 from .rules import MeetingRules
 
 
@@ -25,6 +25,7 @@ class ScheduleMeeting:
     candidates: Mapping[UUID, AgendaCandidate]
     place: str = CONSULTATION_ROOM
     rules: MeetingRules = field(default_factory=MeetingRules)
+    chair_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class InviteParticipants:
 
     fixed_members: frozenset[str]
     invitees: tuple[Guest, ...] = ()
+    named: tuple[NamedMember, ...] = ()
+    """The roster's names of (some of) the fixed members; a name for anyone else is ignored."""
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def decide_schedule(meeting: "Meeting", command: c.ScheduleMeeting, now: datetim
         agenda=tuple(command.agenda),
         rules=command.rules,
         at=now,
+        chair_name=command.chair_name,
     )
 
 
@@ -98,7 +99,8 @@ def decide_in_session(meeting: "Meeting", command: c.Command, now: datetime) -> 
                 raise refusal("roster_overlap")
             if not meeting.fixed_present <= command.fixed_members:
                 raise refusal("present_not_reinvited")
-            return [ParticipantsInvited(mid, frozenset(command.fixed_members), tuple(command.invitees), now)]
+            named = tuple(m for m in command.named if m.member_id in command.fixed_members)
+            return [ParticipantsInvited(mid, frozenset(command.fixed_members), tuple(command.invitees), now, named)]
         case c.RecordArrival() | c.RecordDeparture():
             return [_attendance(meeting, command, now)]
         case c.OpenMeeting():

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from yishi_contracts import InviteeKind, Measure, Tally
+from yishi_contracts import InviteeKind, Measure, MemberCategory, Tally
 
 from .rules import MeetingRules
 
@@ -64,6 +64,15 @@ class Guest:
 
 
 @dataclass(frozen=True)
+class NamedMember:
+    """A fixed member as the council's roster named them when invited: for the minutes, never for a rule."""
+
+    member_id: str
+    name: str
+    category: MemberCategory
+
+
+@dataclass(frozen=True)
 class MeetingConvened:
     """召集会议: where, when, which council, which topics, under which rules."""
 
@@ -76,6 +85,8 @@ class MeetingConvened:
     agenda: tuple[UUID, ...]
     rules: MeetingRules
     at: datetime
+    chair_name: str | None = None
+    """The chair's name on the roster at convening (streams before it was kept have none)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,9 @@ class ParticipantsInvited:
     fixed_members: frozenset[str]
     invitees: tuple[Guest, ...]
     at: datetime
+    named: tuple[NamedMember, ...] = ()
+    """The invited fixed members' names and categories as the roster had them, so the minutes
+    show who was there even after the council changes (streams before it was kept have none)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,7 @@ class AttendanceRecorded:
 
 @dataclass(frozen=True)
 class MeetingOpened:
-    """宣布开会, with the quorum that allowed it."""
+    """宣布开会, with the quorum that allowed it. The chair opens, so the chair presides: present."""
 
     meeting_id: UUID
     fixed_members_present: int

@@ -20,8 +20,8 @@ from . import commands as c
 from .decisions import decide_in_session, decide_schedule
 from .events import (
     AgendaItemDeferred, AgendaItemDropped, AttendanceRecorded, DissentRecorded, Guest, MeetingClosed, MeetingConvened,
-    MeetingOpened, MinutesEntryRecorded, Movement, ParticipantsInvited, Role, TopicPutOnAgenda, VoteCast, VoteChoice,
-    VoteClosed, VoteOpened,
+    MeetingOpened, MinutesEntryRecorded, Movement, NamedMember, ParticipantsInvited, Role, TopicPutOnAgenda, VoteCast,
+    VoteChoice, VoteClosed, VoteOpened,
 )
 from .public import COMPANIONS
 from .refusals import refusal
@@ -51,6 +51,8 @@ class Meeting:
     guests: Mapping[str, Guest] = field(default_factory=dict)
     present: Mapping[str, Role] = field(default_factory=dict)
     minutes: tuple[MinutesEntryRecorded, ...] = ()
+    named: Mapping[str, NamedMember] = field(default_factory=dict)
+    """The fixed members' names as the roster had them when they were invited."""
 
     @classmethod
     def fold(cls, events: Iterable[object]) -> "Meeting":
@@ -93,6 +95,12 @@ class Meeting:
             invitees_present=invitees,
         )
 
+    @property
+    def chair_presiding(self) -> bool:
+        """The chair presides (主持) from the opening for as long as they are present."""
+        opened = self.status in (MeetingStatus.open, MeetingStatus.closed)
+        return opened and self._convened().chair_id in self.present
+
     def role_of(self, person_id: str) -> Role | None:
         if person_id in self.fixed_members:
             return Role.fixed_member
@@ -120,13 +128,17 @@ class Meeting:
                 return replace(self, topics={**self.topics, event.topic_id: TopicState()})
             case ParticipantsInvited():
                 guests = {**self.guests, **{guest.person_id: guest for guest in event.invitees}}
-                return replace(self, fixed_members=event.fixed_members, guests=guests)
+                named = {**self.named, **{member.member_id: member for member in event.named}}
+                return replace(self, fixed_members=event.fixed_members, guests=guests, named=named)
             case AttendanceRecorded(movement=Movement.arrived):
                 return replace(self, present={**self.present, event.person_id: event.role})
             case AttendanceRecorded(movement=Movement.left):
                 return replace(self, present={p: r for p, r in self.present.items() if p != event.person_id})
             case MeetingOpened():
-                return replace(self, status=MeetingStatus.open)
+                # Only the chair opens a meeting, and whoever opens it presides: the chair is
+                # present from then on whether or not staff signed them in.
+                chair = self._convened().chair_id
+                return replace(self, status=MeetingStatus.open, present={chair: Role.chair, **self.present})
             case MinutesEntryRecorded():
                 return replace(self, minutes=(*self.minutes, event))
             case DissentRecorded():

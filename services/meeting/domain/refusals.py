@@ -61,6 +61,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "reason_required": ("须说明理由", "a reason is required"),
     "topics_undecided": ("议程中仍有议题未作出结果，不能闭会", "some agenda topics are not decided; the meeting cannot close"),
     "meeting_not_found": ("找不到该会议", "no such meeting"),
+    "minutes_not_ready": ("会议尚未开始，还没有会议纪要", "the meeting has not opened yet, so there are no minutes"),
+    "no_resolution": ("该议题在本次会议中没有形成决议", "the meeting adopted no resolution on this topic"),
     "member_required": ("请注明是哪位成员", "name the member (member_id)"),
     "not_yourself": ("成员只能以本人身份表决或发表意见", "a member votes and speaks only as themselves"),
 }

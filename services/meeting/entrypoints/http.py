@@ -2,7 +2,8 @@
 
 Every command needs a staff token; the command path checks the actor's role and that their
 community is the meeting's. The chair convenes and presides; staff record attendance and
-minutes; members vote as themselves (or staff/the chair record a show of hands).
+minutes; members vote as themselves (or staff/the chair record a show of hands). The
+printable minutes and resolutions are ``documents``' routes.
 """
 
 from fractions import Fraction
@@ -21,6 +22,7 @@ from ..service_layer import community as cu
 from ..service_layer import meetings as uc
 from ..service_layer.ports import MeetingViews
 from ..service_layer.reading import meeting_detail, shown
+from .documents import documents_router
 from .models import (
     AgendaCandidate, AttendanceBody, DissentBody, InvitationsBody, MinutesBody, ReasonBody, ResolutionBody, RulesBody,
     ScheduleBody, VoteBody,
@@ -131,4 +133,5 @@ def meeting_router(service: Service[MeetingViews]) -> APIRouter:
     async def close_meeting(meeting_id: UUID, actor: SignedIn) -> dict[str, Any]:
         return await show(await uc.close_meeting(service, actor, meeting_id))
 
+    router.include_router(documents_router(service))
     return router

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from yishi_contracts import Measure
 
 from services.kit.auth import Actor, Role
-from services.kit.commands import Change, Context, Executed
+from services.kit.commands import Change, Context, Decide, Executed
 from services.kit.ports import Service
 from services.kit.refusal import INVALID, NOT_FOUND, NOT_YOURS
 
@@ -42,13 +42,19 @@ def decided(meeting: Meeting, command: c.Command, now: datetime) -> list[object]
 def on_meeting(meeting_id: UUID, command: Callable[[Meeting], c.Command], roles: tuple[Role, ...]
                ) -> Change[Meeting, MeetingViews]:
     """A change of an existing meeting; ``command`` builds the command from the meeting."""
+    return existing_meeting(meeting_id, lambda meeting, ctx: decided(meeting, command(meeting), ctx.now), roles)
+
+
+def existing_meeting(meeting_id: UUID, decide: Decide[Meeting, MeetingViews], roles: tuple[Role, ...]
+                     ) -> Change[Meeting, MeetingViews]:
+    """A change of an existing meeting, refused for a meeting never scheduled."""
     return Change(
         stream_id=stream_id(meeting_id),
         fold=Meeting.fold,
         missing=refusal("meeting_not_found", NOT_FOUND),
         community=lambda meeting: meeting.community_id,
         roles=roles,
-        decide=lambda meeting, ctx: decided(meeting, command(meeting), ctx.now),
+        decide=decide,
     )
 
 
@@ -74,11 +80,12 @@ async def schedule(
         convening = ScheduleMeeting(
             meeting_id=meeting_id, community_id=community_id, council_id=council.council_id,
             chair_id=council.chair_id, scheduled_for=scheduled_for, agenda=tuple(agenda), candidates=candidates,
-            place=place, rules=await ctx.views.rules(community_id),
+            place=place, rules=await ctx.views.rules(community_id), chair_name=council.chair_name,
         )
         events = meeting.decide(convening, now=ctx.now)
         guests = numbered(Invitation(t, i.kind, i.description) for t in agenda for i in candidates[t].invitees)
-        events += meeting.apply_all(events).decide(InviteParticipants(fixed, guests), now=ctx.now)
+        invitation = InviteParticipants(fixed, guests, council.named(fixed))
+        events += meeting.apply_all(events).decide(invitation, now=ctx.now)
         return with_public(community_id, events)
 
     change = Change(stream_id(meeting_id), Meeting.fold, decide, community=community_id, roles=CHAIR,
@@ -88,13 +95,17 @@ async def schedule(
 
 async def invite(service: Service[MeetingViews], actor: Actor, meeting_id: UUID,
                  fixed_members: Sequence[str] | None, invitees: Sequence[Invitation]) -> Done:
-    """邀请: replace the fixed members if given; add invitees (X), numbered after the topic's earlier ones."""
+    """邀请: replace the fixed members if given; add invitees (X), numbered after the topic's earlier ones.
 
-    def invitation(meeting: Meeting) -> c.Command:
+    The fixed members' names come from the community's roster as it is now."""
+
+    async def decide(meeting: Meeting, ctx: Context[MeetingViews]) -> list[object]:
         members = frozenset(fixed_members) if fixed_members is not None else meeting.fixed_members
-        return InviteParticipants(members, numbered(invitees, meeting.guests.values()))
+        council = await ctx.views.roster(meeting.community_id)
+        named = council.named(members) if council is not None else ()
+        return decided(meeting, InviteParticipants(members, numbered(invitees, meeting.guests.values()), named), ctx.now)
 
-    return await _run(service, actor, meeting_id, invitation, RECORDERS)
+    return await service.commands.execute(existing_meeting(meeting_id, decide, RECORDERS), actor)
 
 
 async def record_attendance(service: Service[MeetingViews], actor: Actor, meeting_id: UUID, person_id: str,

@@ -10,7 +10,9 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from ..domain import AgendaCandidate, MeetingRules, MeetingStatus
+from yishi_contracts import MemberCategory
+
+from ..domain import AgendaCandidate, MeetingRules, MeetingStatus, NamedMember
 from ..domain.roster import RosterMember
 from ..domain.status import status_from
 
@@ -31,6 +33,14 @@ class Roster:
     published_members: list[dict[str, Any]]
     """The fixed members as the council service published them (names, categories, terms)."""
     changed_at: datetime
+
+    def named(self, member_ids: frozenset[str] | None = None) -> tuple[NamedMember, ...]:
+        """The published names of these fixed members (all, if None), for the meeting to keep."""
+        return tuple(
+            NamedMember(m["member_id"], m["name"], MemberCategory(m["category"]))
+            for m in self.published_members
+            if member_ids is None or m["member_id"] in member_ids
+        )
 
 
 @dataclass(frozen=True)

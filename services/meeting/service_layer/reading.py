@@ -84,6 +84,7 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
     attendance = meeting.attendance().model_dump()
     attendance.update(
         chair_present=s.chair_id in meeting.present,
+        chair_presiding=meeting.chair_presiding,
         quorum_required=meeting.quorum_required,
         quorum_met=meeting.quorum_met,
         present=[{"person_id": p, "role": r.value} for p, r in meeting.present.items()],
