@@ -21,6 +21,7 @@ from .events.publication import (
     TopicClosed,
     TopicReturnedToCouncil,
 )
+from .events.registry import CommunitySettingsChanged, DivisionRegistered, DivisionRenamed, DivisionRetired
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ class Stream:
 
 INTAKE = Stream("intake", "yishi.intake.v1", (TopicSubmitted, TopicResubmitted))
 COUNCIL = Stream(
-    "council", "yishi.council.v1", (CouncilCompositionChanged, TopicScreened, ResearchCompleted, ResearchReopened)
+    "council",
+    "yishi.council.v1",
+    (
+        CouncilCompositionChanged, TopicScreened, ResearchCompleted, ResearchReopened,
+        DivisionRegistered, DivisionRenamed, DivisionRetired, CommunitySettingsChanged,
+    ),
 )
 MEETING = Stream("meeting", "yishi.meeting.v1", (MeetingScheduled, ResolutionAdopted, TopicDeferred, TopicDropped))
 PUBLICATION = Stream(
