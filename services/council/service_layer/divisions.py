@@ -132,9 +132,15 @@ class ImportReport:
                 "unchanged": self.unchanged, "refused": len(self.refused)}
 
 
-def _importing(item: ImportLine) -> Change[Any, CouncilViews]:
+def _importing(item: ImportLine, held: dict[str, Division]) -> Change[Any, CouncilViews]:
+    """``held``: the parents this import's transaction holds already (or registered itself,
+    unseen by others until it commits), so a street's hundreds of communities hold and load it once."""
     async def decide(existing: Division | None, ctx: Context[CouncilViews]) -> list[object]:
-        parent = await _parent(ctx, item.code) if existing is None else None
+        parent = None
+        if existing is None:
+            parent = held.get(parent_of(item.code)) or await _parent(ctx, item.code)
+            if parent is not None:
+                held[parent.code] = parent
         return import_line(existing, item.code, item.name, parent, parent_code=item.parent_code, now=ctx.now,
                            by=_by(ctx))
 
@@ -172,16 +178,18 @@ async def import_divisions(service: Service[CouncilViews], actor: Actor, items: 
 
     async def work(uow: UnitOfWork[CouncilViews]) -> ImportReport:
         report = ImportReport(lines=len(items) + len(refused))
+        held: dict[str, Division] = {}
         for line, code, refusal in early:
             report.refuse(line, code, refusal)
         for item in sorted(unique, key=_order):
             try:
-                done = await service.commands.execute_in(uow, _importing(item), actor)
+                done = await service.commands.execute_in(uow, _importing(item, held), actor)
             except Refusal as refusal:
                 report.refuse(item.line, item.code, refusal)
                 continue
             for event in done.events:
                 if isinstance(event, DivisionRegistered):
+                    held[event.code] = done.after
                     report.added.append({"line": item.line, "code": event.code, "name": event.name})
                 elif isinstance(event, DivisionRenamed):
                     report.renamed.append({"line": item.line, "code": event.code, "name": event.name,

@@ -122,6 +122,7 @@ async def test_an_import_adds_in_parent_order_and_again_changes_nothing() -> Non
     report = await divisions.import_divisions(service, CITY_OFFICE, lines(*HANGZHOU))
     assert report.summary() == {"lines": 4, "added": 4, "renamed": 0, "unchanged": 0, "refused": 0}
     assert [a["line"] for a in report.added] == [3, 2, 1, 4], "districts, then streets, then communities"
+    assert service.views.held == [], "parents registered by the import itself need no holding"
     again = await divisions.import_divisions(service, CITY_OFFICE, lines(*HANGZHOU))
     assert again.summary() == {"lines": 4, "added": 0, "renamed": 0, "unchanged": 4, "refused": 0}
     assert len(service.published()) == 4
@@ -133,6 +134,10 @@ async def test_an_import_adds_in_parent_order_and_again_changes_nothing() -> Non
     assert report.summary()["unchanged"] == 1 and [r["line"] for r in report.refused] == [2, 3], \
         "a street office may not touch its street or district, even unchanged"
     assert {r["error"] for r in report.refused} == {"role_not_allowed"}
+
+    more = await divisions.import_divisions(service, STREET_OFFICE, lines(("330102001053", "定安路社区", STREET),
+                                                                          ("330102001055", "清河坊社区", STREET)))
+    assert more.summary()["added"] == 2 and service.views.held == [STREET], "the street is held once for both"
 
 
 async def test_an_import_reports_each_refused_line_with_its_reason_and_goes_on() -> None:
