@@ -1,8 +1,9 @@
 """Which events exist, which Kafka topic carries them, and how to look a type up.
 
 Kafka topics are one per producing service, keyed by the consultation topic's id so
-that one topic's events stay in order (the registry's events by the division's code). Consumers resolve a CloudEvents ``type`` here;
-a type that is not listed is unknown, a known name with another version is unsupported.
+that one topic's events stay in order (the registry's events by the division's code).
+Consumers resolve a CloudEvents ``type`` here; a type that is not listed is unknown, a
+known name with another version is unsupported.
 """
 
 from dataclasses import dataclass

@@ -70,7 +70,8 @@ class SqlRegistryViews:
 
     async def settings_of(self, codes: Sequence[str]) -> dict[str, CommunitySettings]:
         rows = await self.conn.fetch(
-            "SELECT * FROM division_settings WHERE code = ANY($1::text[]) ORDER BY effective_from, recorded_at, event_id",
+            "SELECT * FROM division_settings WHERE code = ANY($1::text[]) "
+            "ORDER BY effective_from, recorded_at, event_id",
             list(codes),
         )
         found: dict[str, list[Scheduled]] = {}

@@ -21,7 +21,8 @@ from services.kit.refusal import INVALID
 
 from .refusal import CouncilRefused
 
-__all__ = ["Division", "DivisionLevel", "division_name", "import_line", "level_of", "parent_of", "register_division"]
+__all__ = ["Division", "DivisionLevel", "division_name", "import_line", "level_of", "own_digits", "parent_of",
+           "register_division"]
 
 NAME_MAX = 60
 LEVEL_ABOVE = {DivisionLevel.street: DivisionLevel.district, DivisionLevel.community: DivisionLevel.street}

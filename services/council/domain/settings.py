@@ -114,7 +114,9 @@ def lineage(code: str) -> list[tuple[DivisionLevel, str]]:
     return chain
 
 
-def effective_settings(code: str, settings_by_code: Mapping[str, Settings], city_defaults: Settings) -> EffectiveSettings:
+def effective_settings(
+    code: str, settings_by_code: Mapping[str, Settings], city_defaults: Settings
+) -> EffectiveSettings:
     """What applies to ``code``: per value, the nearest division of its lineage that set it, else the city's."""
     effective: dict[str, Inherited] = {}
     for name in Settings.names():

@@ -71,7 +71,8 @@ async def hangzhou(council) -> dict:
 async def test_all_of_hangzhou_is_imported_once_and_found_by_name(council, hangzhou) -> None:
     assert hangzhou["refused"] == []
     assert hangzhou["totals"] == Counter(lines=3529, added=3529, renamed=0, unchanged=0, refused=0)
-    counted = {r["level"]: r["n"] for r in await council.db.fetch("SELECT level, count(*) AS n FROM divisions GROUP BY level")}
+    by_level = await council.db.fetch("SELECT level, count(*) AS n FROM divisions GROUP BY level")
+    counted = {r["level"]: r["n"] for r in by_level}
     assert counted == {"district": 13, "street": 196, "community": 3320}
 
     totals, refused, seconds = await import_all(council)

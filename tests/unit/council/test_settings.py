@@ -37,7 +37,8 @@ def refused(call, status: int, error: str) -> Refusal:
 
 def test_the_lineage_runs_from_the_district_down_to_the_code() -> None:
     assert lineage(COMMUNITY) == [("district", DISTRICT), ("street", STREET), ("community", COMMUNITY)]
-    assert lineage(STREET) == [("district", DISTRICT), ("street", STREET)] and lineage(DISTRICT) == [("district", DISTRICT)]
+    assert lineage(STREET) == [("district", DISTRICT), ("street", STREET)]
+    assert lineage(DISTRICT) == [("district", DISTRICT)]
 
 
 def test_the_city_defaults_apply_where_no_one_set_anything() -> None:
