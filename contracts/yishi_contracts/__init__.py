@@ -60,6 +60,14 @@ from .events.publication import (
     TopicClosed,
     TopicReturnedToCouncil,
 )
+from .events.registry import (
+    CommunitySettingsChanged,
+    DivisionEvent,
+    DivisionLevel,
+    DivisionRegistered,
+    DivisionRenamed,
+    DivisionRetired,
+)
 from .lifecycle import STATUSES, Status, Step, status_marked_by, status_of
 from .registry import (
     COUNCIL,
@@ -86,10 +94,16 @@ __all__ = [
     "Category",
     "Channel",
     "CommunityId",
+    "CommunitySettingsChanged",
     "CouncilCompositionChanged",
     "CouncilMember",
     "DecisionMethod",
     "DisclosureStarted",
+    "DivisionEvent",
+    "DivisionLevel",
+    "DivisionRegistered",
+    "DivisionRenamed",
+    "DivisionRetired",
     "EVENT_TYPES",
     "Envelope",
     "EscalationGround",

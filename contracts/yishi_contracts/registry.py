@@ -1,8 +1,9 @@
 """Which events exist, which Kafka topic carries them, and how to look a type up.
 
 Kafka topics are one per producing service, keyed by the consultation topic's id so
-that one topic's events stay in order. Consumers resolve a CloudEvents ``type`` here;
-a type that is not listed is unknown, a known name with another version is unsupported.
+that one topic's events stay in order (the registry's events by the division's code).
+Consumers resolve a CloudEvents ``type`` here; a type that is not listed is unknown, a
+known name with another version is unsupported.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .events.publication import (
     TopicClosed,
     TopicReturnedToCouncil,
 )
+from .events.registry import CommunitySettingsChanged, DivisionRegistered, DivisionRenamed, DivisionRetired
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,12 @@ class Stream:
 
 INTAKE = Stream("intake", "yishi.intake.v1", (TopicSubmitted, TopicResubmitted))
 COUNCIL = Stream(
-    "council", "yishi.council.v1", (CouncilCompositionChanged, TopicScreened, ResearchCompleted, ResearchReopened)
+    "council",
+    "yishi.council.v1",
+    (
+        CouncilCompositionChanged, TopicScreened, ResearchCompleted, ResearchReopened,
+        DivisionRegistered, DivisionRenamed, DivisionRetired, CommunitySettingsChanged,
+    ),
 )
 MEETING = Stream("meeting", "yishi.meeting.v1", (MeetingScheduled, ResolutionAdopted, TopicDeferred, TopicDropped))
 PUBLICATION = Stream(

@@ -20,7 +20,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime[CouncilViews]:
         projection=build_projection,
         codec=CODEC,
         views=SqlCouncilViews,
-        description="Council: councils and members (1+7+X), screening, research.",
+        description="Council: councils and members (1+7+X), screening, research; the city's registry and settings.",
     )
 
 

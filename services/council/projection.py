@@ -6,6 +6,8 @@ research, the meeting's agenda, deferral, dropping and resolution, and publicati
 disclosure, return, implementation, closing and escalation. Each event writes its own
 step's columns and the status follows from ``yishi_contracts.lifecycle`` (adapters.topics_view).
 
+The registry's divisions and settings are kept by ``registry_projection``.
+
 The reactions (once per event, never on rebuild): a meeting's TopicDeferred and an upheld
 objection's TopicReturnedToCouncil reopen the topic's research (ResearchReopened).
 """
@@ -43,6 +45,8 @@ from services.kit.projection import Projection
 from services.kit.runtime import ServiceRuntime
 
 from .adapters import topics_view
+from .registry_projection import TABLES as REGISTRY_TABLES
+from .registry_projection import keep_registry
 from .service_layer.ports import CouncilViews
 from .service_layer.research import reopen_research
 
@@ -55,7 +59,8 @@ async def _step(conn: Conn, envelope: Envelope[Any], status: Status, at: datetim
 
 def build_projection(runtime: ServiceRuntime[CouncilViews]) -> Projection:
     view = Projection(
-        "screening_queue", tables=[topics_view.TABLE], topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic]
+        "screening_queue", tables=[topics_view.TABLE, *REGISTRY_TABLES],
+        topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic],
     )
 
     @view.on(TopicSubmitted)
@@ -141,4 +146,5 @@ def build_projection(runtime: ServiceRuntime[CouncilViews]) -> Projection:
         reason = f"公示期异议成立：{e.objection}；评估意见：{e.assessment}"
         await reopen_research(runtime, runtime.on(conn), envelope, cause="objection_upheld", reason=reason)
 
+    keep_registry(view)
     return view

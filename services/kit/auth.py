@@ -28,6 +28,9 @@ class Role(StrEnum):
     party_committee = "party_committee"  # 社区党委 (confirms fixed members)
     party_government = "party_government"  # 党委政府 (assigns topics)
     cppcc_office = "cppcc_office"  # 县政协
+    city_office = "city_office"  # 市级: registers districts (scope: the city's 4 digits)
+    district_office = "district_office"  # 区县: its streets and communities (6 digits)
+    street_office = "street_office"  # 街道: its communities' names and settings (9 digits)
 
 
 class AuthSettings(BaseSettings):

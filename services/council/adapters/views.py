@@ -1,4 +1,5 @@
-"""The council's views port on PostgreSQL: the topics view, councils by community, answer templates."""
+"""The council's views port on PostgreSQL: the topics view, councils by community, answer templates
+and the registry (``registry_views``)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -8,6 +9,7 @@ import asyncpg
 from ..domain.duplicates import NOT_COMPARED
 from ..domain.screening import AWAITING_SCREENING, ScreeningTemplate, TopicRef
 from ..service_layer.ports import TopicRecord
+from .registry_views import SqlRegistryViews
 from .topics_view import record
 
 _SUBMITTED = "SELECT * FROM council_topics WHERE submitted_at IS NOT NULL"
@@ -17,7 +19,7 @@ def _template(row: asyncpg.Record) -> ScreeningTemplate:
     return ScreeningTemplate(row["name"], row["kind"], row["text"], row["reason"], row["referral"])
 
 
-class SqlCouncilViews:
+class SqlCouncilViews(SqlRegistryViews):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 

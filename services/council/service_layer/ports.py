@@ -1,4 +1,5 @@
-"""The council's views port: its topics view, councils by community and answer templates.
+"""The council's views port: its topics view, councils by community, answer templates and the
+city's registry (``registry_ports``).
 
 ``adapters.views.SqlCouncilViews`` is the PostgreSQL implementation; the unit tests have an
 in-memory one (tests/unit/council/fakes.py).
@@ -12,6 +13,7 @@ from uuid import UUID
 from yishi_contracts import Status
 
 from ..domain.screening import ScreeningTemplate, TopicRef
+from .registry_ports import RegistryViews
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class TopicRecord:
         return TopicRef(self.topic_id, self.community_id, self.title, self.status, self.submitted_at)
 
 
-class CouncilViews(Protocol):
+class CouncilViews(RegistryViews, Protocol):
     async def topic(self, topic_id: UUID) -> TopicRecord | None:
         """The topic, once its submission has arrived (None before)."""
         ...
