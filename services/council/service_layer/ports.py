@@ -12,6 +12,7 @@ from uuid import UUID
 from yishi_contracts import Status
 
 from ..domain.screening import ScreeningTemplate, TopicRef
+from .topic_query import TopicPage, TopicQuery
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,7 @@ class CouncilViews(Protocol):
     async def templates(self, community_id: str) -> list[ScreeningTemplate]: ...
 
     async def template(self, community_id: str, name: str) -> ScreeningTemplate | None: ...
+
+    async def topic_list(self, query: TopicQuery) -> TopicPage:
+        """How many submitted topics under ``query.within`` match its filters, and its page of them."""
+        ...
