@@ -10,6 +10,8 @@ from ..domain.duplicates import NOT_COMPARED
 from ..domain.screening import AWAITING_SCREENING, ScreeningTemplate, TopicRef
 from ..service_layer.ports import TopicRecord
 from .registry_views import SqlRegistryViews
+from ..service_layer.topic_query import TopicPage, TopicQuery
+from .topic_lists import topic_page
 from .topics_view import record
 
 _SUBMITTED = "SELECT * FROM council_topics WHERE submitted_at IS NOT NULL"
@@ -80,3 +82,6 @@ class SqlCouncilViews(SqlRegistryViews):
             "SELECT * FROM screening_templates WHERE community_id = $1 AND name = $2", community_id, name.strip()
         )
         return _template(row) if row else None
+
+    async def topic_list(self, query: TopicQuery) -> TopicPage:
+        return await topic_page(self.conn, query)

@@ -14,6 +14,7 @@ from yishi_contracts import Status
 
 from ..domain.screening import ScreeningTemplate, TopicRef
 from .registry_ports import RegistryViews
+from .topic_query import TopicPage, TopicQuery
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,7 @@ class CouncilViews(RegistryViews, Protocol):
     async def templates(self, community_id: str) -> list[ScreeningTemplate]: ...
 
     async def template(self, community_id: str, name: str) -> ScreeningTemplate | None: ...
+
+    async def topic_list(self, query: TopicQuery) -> TopicPage:
+        """How many submitted topics under ``query.within`` match its filters, and its page of them."""
+        ...

@@ -15,7 +15,9 @@ from yishi_contracts import Invitee, MemberCategory
 from ..domain import AgendaCandidate, MeetingClosed, MeetingOpened, MeetingRules
 from ..domain.roster import RosterMember
 from ..domain.rules import fraction_text
+from ..service_layer.meeting_query import MeetingPage, MeetingQuery
 from ..service_layer.ports import MeetingSummary, Roster
+from .meeting_lists import meeting_page
 from .tables import STEP_COLUMNS
 
 OPENED, CLOSED = (f"meeting.{cls.__name__}.v1" for cls in (MeetingOpened, MeetingClosed))
@@ -114,3 +116,6 @@ class SqlMeetingViews:
             community_id, OPENED, CLOSED,
         )
         return [MeetingSummary(**dict(row)) for row in rows]
+
+    async def meeting_page(self, query: MeetingQuery) -> MeetingPage:
+        return await meeting_page(self.conn, query, opened_type=OPENED, closed_type=CLOSED)

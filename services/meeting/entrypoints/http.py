@@ -23,6 +23,7 @@ from ..service_layer import meetings as uc
 from ..service_layer.ports import MeetingViews
 from ..service_layer.reading import meeting_detail, shown
 from .documents import documents_router
+from .lists_http import lists_router
 from .models import (
     AgendaCandidate, AttendanceBody, DissentBody, InvitationsBody, MinutesBody, ReasonBody, ResolutionBody, RulesBody,
     ScheduleBody, VoteBody,
@@ -61,14 +62,6 @@ def meeting_router(service: Service[MeetingViews]) -> APIRouter:
         await cu.set_rules(service, actor, community_id, Fraction(body.quorum), Fraction(body.adoption),
                            body.abstentions_count_as_present)
         return {"community_id": community_id, **body.model_dump()}
-
-    @router.get("/communities/{community_id}/meetings", summary="The community's meetings, newest first")
-    async def list_meetings(community_id: CommunityId, actor: Reader) -> list[dict[str, Any]]:
-        return [
-            {"meeting_id": m.meeting_id, "council_id": m.council_id, "scheduled_for": m.scheduled_for,
-             "place": m.place, "topic_ids": m.topic_ids, "status": m.status.value, "outcomes": m.outcomes}
-            for m in await cu.meetings(service, actor, community_id)
-        ]
 
     @router.post("/meetings", status_code=201, summary="召集会议 (chair): researched topics only")
     async def schedule(body: ScheduleBody, actor: SignedIn) -> dict[str, Any]:
@@ -134,4 +127,5 @@ def meeting_router(service: Service[MeetingViews]) -> APIRouter:
         return await show(await uc.close_meeting(service, actor, meeting_id))
 
     router.include_router(documents_router(service))
+    router.include_router(lists_router(service))
     return router

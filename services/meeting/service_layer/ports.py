@@ -15,6 +15,7 @@ from yishi_contracts import MemberCategory
 from ..domain import AgendaCandidate, MeetingRules, MeetingStatus, NamedMember
 from ..domain.roster import RosterMember
 from ..domain.status import status_from
+from .meeting_query import MeetingPage, MeetingQuery
 
 
 def stream_id(meeting_id: UUID) -> str:
@@ -83,4 +84,8 @@ class MeetingViews(Protocol):
 
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         """The community's meetings, newest first."""
+        ...
+
+    async def meeting_page(self, query: MeetingQuery) -> MeetingPage:
+        """How many of the community's meetings match, and one page of them, newest first, with their agendas."""
         ...

@@ -15,6 +15,7 @@ from yishi_contracts import ResolutionAdopted
 from yishi_contracts.lifecycle import Status, status_of
 
 from ..service_layer.ports import BoardRow
+from ..service_layer.task_query import TaskTopic
 from . import board
 
 STEP_COLUMNS: dict[str, Status] = {
@@ -83,3 +84,12 @@ class SqlPublicationViews:
             now, limit,
         )
         return [r["resolution_id"] for r in rows]
+
+    async def implementing_topics(self, within: str) -> list[TaskTopic]:
+        # A full code is one community; a shorter one, every community under a division.
+        where = "community_id = $1" if len(within) == 12 else "community_id LIKE $1 || '%'"
+        rows = await self.conn.fetch(
+            f"SELECT topic_id, community_id, title FROM board WHERE {where} AND implementation_started_at IS NOT NULL",
+            within,
+        )
+        return [TaskTopic(r["topic_id"], r["community_id"], r["title"]) for r in rows]

@@ -18,6 +18,7 @@ from ..domain import CHINA_TIME
 from ..service_layer import detail, disclosures, implementation
 from ..service_layer.config import PublicationConfig
 from ..service_layer.ports import PublicationViews
+from .lists_http import lists_router
 from .staff import staff_router
 
 TEMPLATES = Environment(
@@ -89,4 +90,5 @@ def publication_router(service: Service[PublicationViews], config: PublicationCo
         return {"round": rated.round, "rating": rated.rating.value, "rated_at": rated.rated_at}
 
     router.include_router(staff_router(service, config))
+    router.include_router(lists_router(service))
     return router

@@ -11,6 +11,8 @@ from uuid import UUID
 
 from yishi_contracts import ResolutionAdopted
 
+from .task_query import TaskTopic
+
 BoardRow = dict[str, Any]
 
 
@@ -31,4 +33,8 @@ class PublicationViews(Protocol):
 
     async def disclosures_due(self, now: datetime, limit: int = 200) -> list[UUID]:
         """Open disclosures whose period has ended by ``now``, the longest-ended first."""
+        ...
+
+    async def implementing_topics(self, within: str) -> list[TaskTopic]:
+        """The topics whose implementation has started, of a community (its code) or a division (a prefix)."""
         ...

@@ -108,7 +108,8 @@ async def test_a_full_meeting_ends_in_a_resolution_adopted_by_vote(meeting: Harn
     [convened] = await meeting.published("yishi.MeetingScheduled.v1", meeting_id=mid)
     assert convened.data.topic_ids == [topic]
 
-    assert [(m["meeting_id"], m["status"], m["outcomes"]) for m in listed] == [(mid, "closed", {str(topic): "adopted"})]
+    assert [(m["meeting_id"], m["status"], [(a["topic_id"], a["outcome"]) for a in m["agenda"]])
+            for m in listed["meetings"]] == [(mid, "closed", [(str(topic), "adopted")])]
     await meeting.wait_ready(COMMUNITY, topic, present=False)  # decided: no longer an agenda candidate
 
 

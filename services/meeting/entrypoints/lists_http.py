@@ -1,0 +1,90 @@
+"""HTTP for a community's list of meetings (会议清单), paged, newest first."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from yishi_contracts import CommunityId
+
+from services.kit.auth import Actor, Role, require
+from services.kit.ports import Service
+
+from ..domain import MeetingStatus
+from ..service_layer.meeting_lists import list_meetings
+from ..service_layer.meeting_query import MAX_LIMIT, AgendaOutcome, ListedMeeting, meeting_query
+from ..service_layer.ports import MeetingViews
+
+MEETING_STATUS_ZH = {
+    MeetingStatus.unscheduled: "未安排", MeetingStatus.scheduled: "已召集",
+    MeetingStatus.open: "会议进行中", MeetingStatus.closed: "已闭会",
+}
+OUTCOME_ZH = {
+    AgendaOutcome.adopted: "形成决议", AgendaOutcome.deferred: "暂缓，退回调研",
+    AgendaOutcome.dropped: "不再协商", AgendaOutcome.pending: "待议",
+}
+
+
+class MeetingListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    held_from: date | None = Field(default=None, description="first day of the meetings' date, China time")
+    held_to: date | None = Field(default=None, description="last day, China time (inclusive)")
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(default=0, ge=0)
+
+
+class AgendaTopic(BaseModel):
+    topic_id: UUID
+    title: str | None
+    outcome: AgendaOutcome
+    outcome_zh: str
+
+
+class MeetingRow(BaseModel):
+    meeting_id: UUID
+    council_id: UUID
+    scheduled_for: datetime
+    place: str
+    status: MeetingStatus
+    status_zh: str
+    agenda: list[AgendaTopic]
+
+
+class MeetingList(BaseModel):
+    community_id: str
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    meetings: list[MeetingRow]
+
+
+def row(m: ListedMeeting) -> MeetingRow:
+    return MeetingRow(
+        meeting_id=m.meeting_id, council_id=m.council_id, scheduled_for=m.scheduled_for, place=m.place,
+        status=m.status, status_zh=MEETING_STATUS_ZH[m.status],
+        agenda=[AgendaTopic(topic_id=a.topic_id, title=a.title, outcome=a.outcome, outcome_zh=OUTCOME_ZH[a.outcome])
+                for a in m.agenda],
+    )
+
+
+def lists_router(service: Service[MeetingViews]) -> APIRouter:
+    router = APIRouter(tags=["meeting: lists 会议清单"])
+
+    @router.get("/communities/{community_id}/meetings", response_model=MeetingList,
+                summary="The community's meetings, newest first: date, place, status, agenda titles and outcomes")
+    async def community_meetings(
+        community_id: CommunityId, params: Annotated[MeetingListParams, Query()],
+        actor: Annotated[Actor, Depends(require(*Role))],
+    ) -> MeetingList:
+        query = meeting_query(community_id, held_from=params.held_from, held_to=params.held_to,
+                              limit=params.limit, offset=params.offset)
+        found = await list_meetings(service, actor, query)
+        following = params.offset + len(found.meetings)
+        return MeetingList(community_id=community_id, total=found.total, limit=params.limit, offset=params.offset,
+                           next_offset=following if following < found.total else None,
+                           meetings=[row(m) for m in found.meetings])
+
+    return router
