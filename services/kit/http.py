@@ -7,7 +7,7 @@ at once and nothing more is read.
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -169,11 +169,21 @@ def _problem_response(status: int) -> dict[str, Any]:
     return answer
 
 
-def document(app: FastAPI, own_answers: dict[str, Iterable[int]] | None = None) -> None:
+NOT_READY: dict[int, dict[str, Any]] = {503: {
+    "description": "Not ready: the checks say which dependency is down",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["status", "service", "checks"],
+        "properties": {"status": {"const": "not_ready"}, "service": {"type": "string"}, "checks": {"type": "object"}},
+    }}},
+}}
+"""The readiness probe's own 503 (its checks, not a refusal)."""
+
+
+def document(app: FastAPI, own_answers: dict[str, dict[int, dict[str, Any]]] | None = None) -> None:
     """Make ``app.openapi()`` list each operation's refusals with the ``Problem`` body and the
-    bearer scheme where a token is needed. ``own_answers`` names, per path, statuses that
-    route answers with a body of its own (left as the route declares them)."""
-    own = {path: set(statuses) for path, statuses in (own_answers or {}).items()}
+    bearer scheme where a token is needed. ``own_answers`` gives, per path, the answers a route
+    makes with a body of its own."""
+    own = own_answers or {}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -193,8 +203,11 @@ def document(app: FastAPI, own_answers: dict[str, Iterable[int]] | None = None) 
                 if operation is None:
                     continue
                 responses = operation.setdefault("responses", {})
-                for status in sorted(_answers(route) - own.get(route.path_format, set())):
-                    if status not in route.responses:  # a route's own declaration stands
+                answers = own.get(route.path_format, {})
+                for status in sorted(_answers(route)):
+                    if status in answers:
+                        responses[str(status)] = answers[status]
+                    elif status not in route.responses:  # a route's own declaration stands
                         responses[str(status)] = _problem_response(status)
                 operation["responses"] = dict(sorted(responses.items()))
                 if needs_token(route.dependant):

@@ -31,7 +31,7 @@ from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router, keep_observing, observe_pool
-from .http import MAX_BODY_BYTES, BodyLimit, document, serve_docs
+from .http import MAX_BODY_BYTES, NOT_READY, BodyLimit, document, serve_docs
 from .http_metrics import HttpMetrics
 from .kafka_security import faststream_security
 from .logs import RequestContext
@@ -257,5 +257,5 @@ class ServiceRuntime(Generic[V]):
         for router in routers:
             app.include_router(router)
         serve_docs(app)
-        document(app, own_answers={"/health/ready": {503}})  # readiness answers 503 with its checks
+        document(app, own_answers={"/health/ready": NOT_READY})
         return app
