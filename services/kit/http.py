@@ -78,8 +78,10 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting, answering)
-        except BodyTooLarge:
-            if not answered:
+        except Exception:
+            if not over:
+                raise
+            if not answered:  # the app failed on the interrupted body (BodyTooLarge, or what it made of it)
                 await self._answer(send)
 
 
