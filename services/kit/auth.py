@@ -8,6 +8,7 @@ shared key (HS256, ``YISHI_AUTH_JWT_KEY``) or a JWKS endpoint (``YISHI_AUTH_JWKS
 with PyJWT. Residents' submissions and the public board need no token.
 """
 
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,8 +16,9 @@ from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
-from pydantic import Field
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from yishi_contracts.base import OneLine
 
 from .refusal import NOT_YOURS, Refusal, RefusalKind
 
@@ -31,6 +33,27 @@ class Role(StrEnum):
     city_office = "city_office"  # 市级: registers districts (scope: the city's 4 digits)
     district_office = "district_office"  # 区县: its streets and communities (6 digits)
     street_office = "street_office"  # 街道: its communities' names and settings (9 digits)
+
+
+# A division-code prefix: province (2), city (4), county (6), street (9) or community (12), ASCII digits.
+SCOPE = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}")
+_ACTOR_ID: TypeAdapter[str] = TypeAdapter(Annotated[str, StringConstraints(min_length=1, max_length=120), OneLine])
+
+
+def checked_scope(scope: str) -> str:
+    """The scope as given, if it is a division-code prefix (empty: no community at all)."""
+    if scope and not SCOPE.fullmatch(scope):
+        raise jwt.InvalidTokenError(f"the division {scope!r} is not a 2, 4, 6, 9 or 12 digit division-code prefix")
+    return scope
+
+
+def checked_actor_id(sub: str) -> str:
+    try:
+        if _ACTOR_ID.validate_python(sub) == sub:
+            return sub
+    except ValidationError:
+        pass
+    raise jwt.InvalidTokenError("the subject is not a usable id (1-120 visible characters on one line)")
 
 
 class AuthSettings(BaseSettings):
@@ -94,7 +117,8 @@ class TokenVerifier:
             roles = frozenset(Role(r) for r in claims.get("roles", []))
         except ValueError as exc:
             raise jwt.InvalidTokenError(f"unknown role: {exc}") from exc
-        return Actor(id=str(claims["sub"]), roles=roles, scope=str(claims.get(s.division_claim, "")))
+        scope = checked_scope(str(claims.get(s.division_claim, "")))
+        return Actor(id=checked_actor_id(str(claims["sub"])), roles=roles, scope=scope)
 
 
 def mint_token(key: str, *, sub: str, roles: list[str], scope: str, ttl_seconds: int = 8 * 3600,

@@ -4,8 +4,11 @@ Every refusal has the same shape: ``{"error": code, "message_zh": ..., "message_
 "fields": [...]}`` — a resident's app shows ``message_zh``, an integrator reads ``error``.
 """
 
+import logging
 from typing import Any
 
+import asyncpg
+from aiokafka import errors as kafka_errors
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +17,33 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .eventstore import ConcurrencyConflict
 from .refusal import Refusal, RefusalKind
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+
+OUTAGES: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # the connection broke or was refused
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up, a cancelled statement
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections, disk full
+    OSError,  # connection refused or reset, a timeout (TimeoutError is an OSError)
+    kafka_errors.KafkaConnectionError,
+    kafka_errors.KafkaTimeoutError,
+    kafka_errors.NoBrokersAvailable,
+    kafka_errors.RequestTimedOutError,
+)
+"""A dependency being away, not the request being wrong: 503 with Retry-After."""
+
+UNAVAILABLE = {
+    "error": "unavailable",
+    "message_zh": "系统暂时无法办理，请稍后再试",
+    "message_en": "the service is temporarily unavailable; try again shortly",
+}
+UNREADABLE_BODY = {
+    "error": "invalid_input",
+    "message_zh": "提交的内容有误：请求内容不是有效的 JSON（UTF-8 编码、嵌套不过深）",
+    "message_en": "The request is not valid: the body is not readable JSON (UTF-8, not nested too deeply)",
+    "fields": [{"field": "body", "message_zh": "请求内容不是有效的 JSON", "message_en": "is not readable JSON"}],
+}
 
 
 HTTP_STATUS: dict[RefusalKind, int] = {
@@ -51,6 +81,15 @@ def _field_message(err: dict[str, Any]) -> tuple[str, str]:
         return "请求内容不是有效的 JSON 对象", "the request body is not a valid JSON object"
     if kind == "extra_forbidden":
         return "不认识的字段", "is not a known field"
+    if kind == "text_control_character":
+        character = ctx.get("character", "")
+        return f"不能包含控制字符（{character}）", f"must not contain the control character {character}"
+    if kind == "text_line_break":
+        return "只能写一行，不能换行", "must be one line, without line breaks"
+    if kind == "text_invisible":
+        return "不能只有空白或不可见字符", "must contain visible characters, not only blanks"
+    if kind == "string_unicode":
+        return "包含无效的字符", "contains characters that are not valid Unicode text"
     if kind.startswith(("int_", "float_", "uuid_", "date", "datetime", "bool_", "string_type")):
         return "类型或格式不正确", f"has the wrong type or format ({err.get('msg')})"
     return "内容不符合要求", str(err.get("msg", "is not valid"))
@@ -84,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:
-        headers = {"Retry-After": "5"} if exc.kind is RefusalKind.unavailable else None
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.kind is RefusalKind.unavailable else None
         return JSONResponse(status_code=status_of(exc), content=jsonable_encoder(exc.body()), headers=headers)
 
     @app.exception_handler(ConcurrencyConflict)
@@ -98,8 +137,23 @@ def install_error_handlers(app: FastAPI) -> None:
             },
         )
 
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("%s %s answered 503: %r", request.method, request.url.path, exc)
+        return JSONResponse(status_code=503, content=UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for outage in OUTAGES:
+        app.add_exception_handler(outage, _unavailable)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        log.warning("%s %s: input nested too deeply (%r)", request.method, request.url.path, exc)
+        return JSONResponse(status_code=422, content=UNREADABLE_BODY)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI could not decode the body (not UTF-8, nested too deeply for the parser).
+            return JSONResponse(status_code=422, content=UNREADABLE_BODY)
         messages = {
             404: ("找不到该地址或记录", "not found"),
             405: ("不支持该请求方法", "method not allowed"),

@@ -16,8 +16,7 @@ from typing import Any, Generic, TypeVar, Union
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -32,6 +31,7 @@ from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router, keep_observing, observe_pool
+from .http import MAX_BODY_BYTES, NOT_READY, BodyLimit, document, serve_docs
 from .http_metrics import HttpMetrics
 from .kafka_security import faststream_security
 from .logs import RequestContext
@@ -44,7 +44,6 @@ from .unit_of_work import PostgresUnits, PostgresUnitOfWork
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
 V = TypeVar("V")
 
 
@@ -247,28 +246,16 @@ class ServiceRuntime(Generic[V]):
             finally:
                 await self.stop()
 
-        app = FastAPI(title=title, version=version, lifespan=lifespan)
+        app = FastAPI(title=title, version=version, lifespan=lifespan, docs_url=None, redoc_url=None)
         app.state.runtime = self
         install_error_handlers(app)
         tracing.instrument_app(app)
-
-        @app.middleware("http")
-        async def limit_body(request: Request, call_next: Any) -> Any:
-            length = request.headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-                return JSONResponse(
-                    status_code=413,
-                    content={
-                        "error": "too_large",
-                        "message_zh": f"提交的内容过大（上限 {MAX_BODY_BYTES // 1024} KB）",
-                        "message_en": f"request body over {MAX_BODY_BYTES // 1024} KB",
-                    },
-                )
-            return await call_next(request)
-
+        app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
         app.add_middleware(RequestContext)
         app.add_middleware(HttpMetrics, service=self.settings.service)  # outermost: counts every answer
         app.include_router(health_router(self))
         for router in routers:
             app.include_router(router)
+        serve_docs(app)
+        document(app, own_answers={"/health/ready": NOT_READY})
         return app

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import CommunityId
+from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, Role, authenticated, require
 from services.kit.ports import Service
@@ -16,8 +17,8 @@ from ..domain.refusal import local_date
 from ..service_layer import councils
 from ..service_layer.ports import CouncilViews
 
-MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), OneLine]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), OneLine]
 ANY_ROLE = tuple(Role)
 
 
@@ -46,7 +47,7 @@ class Nomination(BaseModel):
 class Departure(BaseModel):
     model_config = ConfigDict(extra="forbid")
     left_on: date | None = Field(default=None, description="离任日期，默认今天")
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Paragraphs]
 
 
 def council_view(council: Council, today: date) -> dict[str, Any]:
@@ -91,11 +92,11 @@ def councils_router(service: Service[CouncilViews]) -> APIRouter:
         return view(await councils.nominate(service, actor, council_id, body.member_id, body.name, body.category, term))
 
     @router.post("/councils/{council_id}/members/{member_id}/confirmation", summary="Confirm a nominee (党委确认)")
-    async def confirm(council_id: UUID, member_id: str, actor: Signed) -> dict[str, Any]:
+    async def confirm(council_id: UUID, member_id: MemberId, actor: Signed) -> dict[str, Any]:
         return view(await councils.confirm(service, actor, council_id, member_id))
 
     @router.post("/councils/{council_id}/members/{member_id}/departure", summary="A fixed member leaves (离任)")
-    async def depart(council_id: UUID, member_id: str, body: Departure, actor: Signed) -> dict[str, Any]:
+    async def depart(council_id: UUID, member_id: MemberId, body: Departure, actor: Signed) -> dict[str, Any]:
         return view(await councils.leave(service, actor, council_id, member_id, body.left_on, body.reason))
 
     @router.get("/councils/{council_id}", summary="The roster and whether the council can act (what is missing)")

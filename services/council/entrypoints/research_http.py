@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Feasibility, Invitee, ResearchCompleted
+from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, Role, authenticated, require
 from services.kit.ports import Service
@@ -17,8 +18,8 @@ from ..service_layer import research
 from ..service_layer.ports import CouncilViews
 from ..service_layer.research import ResearchDecision
 
-MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+MemberId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), OneLine]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Paragraphs]
 
 
 class Assignment(BaseModel):
@@ -29,7 +30,7 @@ class Assignment(BaseModel):
 class Visit(BaseModel):
     model_config = ConfigDict(extra="forbid")
     visited_on: date
-    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine]
     notes: LongText
 
 
@@ -39,12 +40,18 @@ class Findings(BaseModel):
     feasibility: Feasibility
 
 
+class InviteeIn(Invitee):
+    """An invitee as a request names it: the contract's, with its description checked as one line."""
+
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), OneLine]
+
+
 class Plan(BaseModel):
     """议事方案 and the X of 1+7+X to invite for this topic."""
 
     model_config = ConfigDict(extra="forbid")
     plan: LongText
-    invitees: list[Invitee] = Field(default_factory=list, max_length=50)
+    invitees: list[InviteeIn] = Field(default_factory=list, max_length=50)
 
 
 def research_view(r: Research | None) -> dict[str, Any] | None:

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from yishi_contracts import CommunityId, ExclusionReason, Referral
-from yishi_contracts.events.council import ScreeningDecision
+from yishi_contracts.base import OneLine, Paragraphs
+from yishi_contracts.events.council import Accepted, Explanation, Merged, Rejected, Returned
 
 from services.kit.auth import Actor, Role, authenticated, require
 from services.kit.errors import status_of
@@ -19,8 +20,27 @@ from ..service_layer import screening
 from ..service_layer.ports import CouncilViews
 from ..service_layer.screening import SECRETARIES, ScreeningRequest
 
-TemplateName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-_DECISION: TypeAdapter[Decision] = TypeAdapter(ScreeningDecision)
+TemplateName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), OneLine]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), Paragraphs]
+
+
+# The contract's decisions, with the text a person writes in them checked as it comes in.
+class RejectedIn(Rejected):
+    explanation: Annotated[Explanation, Paragraphs]
+    referral_note: Note | None = None
+
+
+class MergedIn(Merged):
+    note: Note | None = None
+
+
+class ReturnedIn(Returned):
+    details_requested: Annotated[Explanation, Paragraphs]
+
+
+_DECISION: TypeAdapter[Decision] = TypeAdapter(
+    Annotated[Accepted | RejectedIn | MergedIn | ReturnedIn, Field(discriminator="outcome")]
+)
 
 
 class Screening(BaseModel):
@@ -44,7 +64,7 @@ class TemplateBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: TemplateName
     kind: Literal["rejection", "return"]
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000), Paragraphs]
     reason: ExclusionReason | None = None
     referral: Referral | None = None
 

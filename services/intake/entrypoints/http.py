@@ -7,7 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
-from yishi_contracts.events.intake import Description, Place, Title
+from yishi_contracts.base import OneLine, Paragraphs
+from yishi_contracts.events import intake as events
 
 from services.kit.auth import Actor, authenticated
 from services.kit.ports import Service
@@ -19,8 +20,11 @@ from ..service_layer.ports import IntakeViews
 from ..service_layer.resubmit_topic import resubmit_topic
 from ..service_layer.submit_topic import submit_topic
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), OneLine]
+Title = Annotated[events.Title, OneLine]
+Description = Annotated[events.Description, Paragraphs]
+Place = Annotated[events.Place, OneLine]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
 ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 

@@ -32,6 +32,8 @@ from .models import (
 SignedIn = Annotated[Actor, Depends(authenticated)]
 """Who acts; whether their role may is the command path's check."""
 Reader = Annotated[Actor, Depends(require(*Role))]
+AGENDA_READERS = (Role.council_chair, Role.council_member, Role.staff, Role.party_committee)
+"""Who may see the consultation plans and invitees: as for the council's screening queue."""
 
 
 def meeting_router(service: Service[MeetingViews]) -> APIRouter:
@@ -42,7 +44,10 @@ def meeting_router(service: Service[MeetingViews]) -> APIRouter:
 
     @router.get("/communities/{community_id}/ready-for-agenda", response_model=list[AgendaCandidate],
                 summary="Researched topics that a meeting may take up (已完成议前调研)")
-    async def ready(community_id: CommunityId) -> list[AgendaCandidate]:
+    async def ready(
+        community_id: CommunityId, actor: Annotated[Actor, Depends(require(*AGENDA_READERS))]
+    ) -> list[AgendaCandidate]:
+        actor.ensure_community(community_id)
         return [AgendaCandidate.of(c) for c in await cu.ready_for_agenda(service, community_id)]
 
     @router.get("/communities/{community_id}/roster", summary="The council's fixed members and chair (1+7)")

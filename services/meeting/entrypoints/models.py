@@ -7,16 +7,18 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from yishi_contracts import CommunityId, InviteeKind, Measure
+from yishi_contracts.base import OneLine, Paragraphs
 
 from yishi_contracts.lifecycle import Status
 
 from ..domain import CONSULTATION_ROOM, EntryKind, Invitation, Movement, VoteChoice
 from ..domain import AgendaCandidate as Candidate
 
-PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Ratio = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,3}/\d{1,3}$")]
+PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000), Paragraphs]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), Paragraphs]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine]
+Ratio = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,3}/[0-9]{1,3}$")]
 
 
 class _Body(BaseModel):
@@ -65,14 +67,14 @@ class RulesBody(_Body):
 class ScheduleBody(_Body):
     community_id: CommunityId
     scheduled_for: AwareDatetime
-    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = CONSULTATION_ROOM
+    place: Short = CONSULTATION_ROOM
     agenda: list[UUID] = Field(min_length=1, max_length=20, description="议题 topic ids")
 
 
 class InviteeBody(_Body):
     topic_id: UUID
     kind: InviteeKind
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), OneLine]
     person_id: PersonId | None = None
 
     def invitation(self) -> Invitation:
@@ -101,9 +103,16 @@ class DissentBody(_Body):
     opinion: Text
 
 
+class MeasureIn(Measure):
+    """A measure as a request names it: the contract's, its texts checked as one line each."""
+
+    description: Short
+    responsible_party: Short
+
+
 class ResolutionBody(_Body):
     text: Text
-    measures: list[Measure] = Field(min_length=1, max_length=50)
+    measures: list[MeasureIn] = Field(min_length=1, max_length=50)
 
 
 class VoteBody(_Body):

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from yishi_contracts import CommunityId, Satisfaction
+from yishi_contracts.base import Paragraphs
 
 from services.kit.ports import Service
 
@@ -47,7 +48,7 @@ class ObjectionIn(BaseModel):
     """异议: text only — no name, no contact (it is shown on the board)."""
 
     model_config = ConfigDict(extra="forbid")
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1000)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1000), Paragraphs]
 
 
 class RatingIn(BaseModel):
@@ -55,7 +56,7 @@ class RatingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rating: Satisfaction
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9]\d{9}$")]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9][0-9]{9}$")]
 
 
 def publication_router(service: Service[PublicationViews], config: PublicationConfig) -> APIRouter:

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Envelope, EscalationGround, EscalationKind, Measure
+from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, authenticated
 from services.kit.ports import Service
@@ -15,8 +16,8 @@ from ..service_layer import disclosures, escalation, implementation
 from ..service_layer.config import PublicationConfig
 from ..service_layer.ports import PublicationViews
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000), Paragraphs]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine]
 SignedIn = Annotated[Actor, Depends(authenticated)]
 
 
@@ -30,7 +31,7 @@ class AssessmentIn(_Body):
 
 
 class ProgressIn(_Body):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000), Paragraphs]
     percent: int = Field(ge=0, le=100)
 
 
@@ -47,9 +48,9 @@ class ReopeningIn(_Body):
 
 class EscalationIn(_Body):
     kind: EscalationKind
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=3000)]
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=3000), Paragraphs]
     ground: EscalationGround | None = None
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), Paragraphs] | None = None
 
 
 def _events(envelopes: list[Envelope[Any]]) -> list[dict[str, Any]]:

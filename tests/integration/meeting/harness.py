@@ -112,7 +112,8 @@ class Harness:
 
     async def ready(self, community_id: str) -> list[dict[str, Any]]:
         async with self.client() as http:
-            return (await http.get(f"/communities/{community_id}/ready-for-agenda")).json()
+            staff = self.token("staff-1", "staff", scope=community_id)  # the plans are not public
+            return (await http.get(f"/communities/{community_id}/ready-for-agenda", headers=staff)).json()
 
     async def wait_ready(
         self, community_id: str, topic_id: UUID, *, present: bool = True, filled: tuple[str, ...] = ()
