@@ -2,7 +2,9 @@
 bilingual 422 naming the field, text is kept in NFC, community codes are ASCII digits, and a
 token's division and subject are checked the same way."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from uuid import uuid4
 
 import httpx
 import jwt
@@ -152,3 +154,13 @@ def test_a_token_whose_subject_is_not_a_usable_id_is_refused(sub: str) -> None:
                         "aud": "yishi"}, KEY)
     with pytest.raises(jwt.InvalidTokenError, match="subject"):
         TokenVerifier(AuthSettings(jwt_key=KEY)).verify(token)
+
+
+def test_the_domains_take_only_ascii_digits_as_a_community_code() -> None:
+    from services.council.domain.council import form_council
+    from services.council.domain.refusal import CouncilRefused
+    from services.meeting.domain.decisions import _COMMUNITY_ID
+
+    assert _COMMUNITY_ID.match("330102001051") and not _COMMUNITY_ID.match("３３０１０２００１０５１")
+    with pytest.raises(CouncilRefused):
+        form_council(uuid4(), "３３０１０２００１０５１", now=datetime.now(UTC))

@@ -129,7 +129,7 @@ class Readiness:
 
 def form_council(council_id: UUID, community_id: str, *, now: datetime) -> list[object]:
     """Command: set up the council of a community (the first events of its stream)."""
-    if not (len(community_id) == 12 and community_id.isdigit()):
+    if not (len(community_id) == 12 and community_id.isascii() and community_id.isdigit()):
         raise CouncilRefused(
             "invalid_community", "社区编码应为12位统计用区划代码", "the community id must be a 12-digit division code",
             kind=INVALID,

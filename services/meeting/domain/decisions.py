@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 5000
 MIN_TEXT = 5
-_COMMUNITY_ID = re.compile(r"^\d{12}$")
+_COMMUNITY_ID = re.compile(r"^[0-9]{12}$")  # ASCII only: \d would take full-width digits
 
 
 def decide_schedule(meeting: "Meeting", command: c.ScheduleMeeting, now: datetime) -> MeetingConvened:
