@@ -1,11 +1,17 @@
 """The idempotent batch consumer behind every projection.
 
-One database transaction per batch; offsets are committed by the subscriber only after
-``handle`` returns (never auto-commit-first). A record that cannot be parsed, has an
-unknown type or an unsupported version goes to the dead-letter topic. A parsed event
-whose handler fails for reasons of its own is isolated by replaying the batch one event at
-a time, and only that event is dead-lettered. A retryable failure (database or network
-away, a lost concurrency race) raises, so the batch is redelivered after a pause.
+Every record it is handed ends applied or dead-lettered, never taking a neighbour with it. A
+record over the size limit, or that cannot be read (any header, key or value problem), an
+unknown type or an unsupported version goes to the dead-letter topic with its reason. The
+readable events are applied in one database transaction per batch; a parsed event whose
+handler fails for reasons of its own is isolated by replaying the batch one event at a time,
+and only that event is dead-lettered. A retryable failure (database or network away, a lost
+concurrency race) raises, so the batch is redelivered after a pause.
+
+FastStream hands a batch over undecoded (:func:`undecoded_batches`: its own batch parser
+decodes every header as UTF-8 and would drop a whole batch on one bad byte), and
+acknowledging it commits, after processing, the offsets of the partitions the batch had
+records on — not every assigned partition (:class:`Offsets`).
 
 Events handled are counted by outcome once their transaction committed; the group's lag is
 measured per partition after every batch and on a timer (:class:`ConsumerLag`).
@@ -14,16 +20,19 @@ measured per partition after every batch and on a timer (:class:`ConsumerLag`).
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from faststream.kafka.message import KafkaAckableMessage
+from faststream.message import StreamMessage
 from yishi_contracts import EVENT_TYPES, Envelope
 
-from .binding import MalformedMessage, from_kafka
+from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
 from .db import TRANSIENT_DB_ERRORS
-from .deadletter import DeadLetter, DeadLetterPublisher
+from .deadletter import DeadLetter, DeadLetterPublisher, OriginRecord
 from .eventstore import ConcurrencyConflict
 from .metrics import CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, EVENTS_HANDLED
 from .projection import Handled, Projection, apply_once
@@ -35,6 +44,27 @@ log = logging.getLogger(__name__)
 RETRYABLE: tuple[type[BaseException], ...] = (*TRANSIENT_DB_ERRORS, ConcurrencyConflict)
 
 
+@dataclass
+class Outcome:
+    """What processing records did, before any letter is published."""
+
+    applied: int = 0
+    """Events that changed the projection's views."""
+    outcomes: list[str] = field(default_factory=list)
+    """Per event handled (view or reaction): ``applied`` or ``duplicate``."""
+    letters: list[DeadLetter] = field(default_factory=list)
+
+
+class _Tally(Handled):
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        self.outcomes: list[str] = []
+
+    def add(self, event_type: str, outcome: str, seconds: float | None = None) -> None:
+        super().add(event_type, outcome, seconds)
+        self.outcomes.append(outcome)
+
+
 class ProjectionConsumer:
     def __init__(
         self,
@@ -43,59 +73,135 @@ class ProjectionConsumer:
         pool: asyncpg.Pool,
         projection: Projection,
         dead_letters: DeadLetterPublisher,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> None:
         self.service = service
         self._pool = pool
         self._projection = projection
-        self._dead_letters = dead_letters
+        self.dead_letters = dead_letters
+        self._max_record_bytes = max_record_bytes
 
-    async def handle(self, records: Sequence[ConsumerRecord]) -> int:
-        """Process one batch; return how many events changed the projection."""
-        parsed: list[tuple[ConsumerRecord, Envelope[Any]]] = []
-        letters: list[DeadLetter] = []
+    async def handle(self, records: Sequence[OriginRecord]) -> int:
+        """Process one batch and park what failed; return how many events changed the projection."""
+        outcome = await self.process(records)
+        await self.dead_letter(outcome.letters)
+        return outcome.applied
+
+    async def process(self, records: Sequence[OriginRecord]) -> Outcome:
+        """Read and apply the records; the letters for those that failed are returned, not sent."""
+        outcome = Outcome()
+        parsed: list[tuple[OriginRecord, Envelope[Any]]] = []
         for record in records:
             try:
-                parsed.append((record, from_kafka(record.headers, record.key, record.value)))
+                parsed.append((record, read_record(record, max_bytes=self._max_record_bytes)))
             except MalformedMessage as exc:
-                log.warning("dead-lettering %s:%s@%s: %s", record.topic, record.partition, record.offset, exc)
-                letters.append(DeadLetter(record, exc.reason, exc.detail))
-        applied = 0
-        if parsed:
-            try:
-                applied = await self._apply([env for _, env in parsed])
-            except RETRYABLE:
-                raise
-            except Exception:
-                log.exception("batch failed in %s; isolating the failing event", self.service)
-                applied = 0
-                for record, envelope in parsed:
-                    try:
-                        applied += await self._apply([envelope])
-                    except RETRYABLE:
-                        raise
-                    except Exception as exc:  # noqa: BLE001 — a poison event must not stop the consumer
-                        letters.append(DeadLetter(record, "processing_failed", repr(exc)))
-        if letters:
-            await self._dead_letters.publish(letters)
-            for letter in letters:
-                EVENTS_HANDLED.labels(self.service, _type_label(letter.record), "dead_lettered").inc()
-        return applied
+                outcome.letters.append(DeadLetter(record, exc.reason, exc.detail))
+            except Exception as exc:  # noqa: BLE001 — whatever the bytes are, the record is parked, not the consumer
+                log.exception("unexpected failure reading %s:%s@%s", record.topic, record.partition, record.offset)
+                outcome.letters.append(DeadLetter(record, "invalid_envelope", f"unreadable: {exc!r}"))
+        if not parsed:
+            return outcome
+        try:
+            outcome.applied, outcome.outcomes = await self._apply([env for _, env in parsed])
+        except RETRYABLE:
+            raise
+        except Exception:
+            log.exception("batch failed in %s; isolating the failing event", self.service)
+            outcome.applied, outcome.outcomes = 0, []
+            for record, envelope in parsed:
+                try:
+                    applied, outcomes = await self._apply([envelope])
+                except RETRYABLE:
+                    raise
+                except Exception as exc:  # noqa: BLE001 — a poison event must not stop the consumer
+                    outcome.letters.append(DeadLetter(record, "processing_failed", repr(exc)))
+                else:
+                    outcome.applied += applied
+                    outcome.outcomes += outcomes
+        return outcome
 
-    async def _apply(self, envelopes: list[Envelope[Any]]) -> int:
-        handled = Handled(self.service)
+    async def dead_letter(self, letters: list[DeadLetter]) -> None:
+        if not letters:
+            return
+        for letter in letters:
+            record = letter.record
+            log.warning("dead-lettering %s:%s@%s: %s: %s", record.topic, record.partition, record.offset,
+                        letter.reason, letter.detail[:200])
+        await self.dead_letters.publish(letters)
+        for letter in letters:
+            EVENTS_HANDLED.labels(self.service, _type_label(letter.record), "dead_lettered").inc()
+
+    async def _apply(self, envelopes: list[Envelope[Any]]) -> tuple[int, list[str]]:
+        tally = _Tally(self.service)
         async with self._pool.acquire() as conn, conn.transaction():
-            applied = await apply_once(conn, self._projection, envelopes, service=self.service, handled=handled)
-        handled.count()
-        return applied
+            applied = await apply_once(conn, self._projection, envelopes, service=self.service, handled=tally)
+        tally.count()
+        return applied, tally.outcomes
 
 
-def _type_label(record: ConsumerRecord) -> str:
+def _type_label(record: OriginRecord) -> str:
     """The record's event type if it is one we know; anything else would be a label per typo."""
     for name, value in record.headers or ():
         if name == "ce_type":
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
             return text if text in EVENT_TYPES else "unknown"
     return "unknown"
+
+
+class Offsets:
+    """What a subscriber commits after a batch: the next offset on each partition the batch had
+    records on, and any left from a commit that failed (a rebalance), while still assigned.
+
+    Only offsets of processed records are ever pending, so a retried commit cannot skip one."""
+
+    def __init__(self) -> None:
+        self._pending: dict[TopicPartition, int] = {}
+
+    async def commit(self, consumer: AIOKafkaConsumer, records: Sequence[ConsumerRecord]) -> None:
+        for record in records:
+            tp = TopicPartition(record.topic, record.partition)
+            self._pending[tp] = max(self._pending.get(tp, 0), record.offset + 1)
+        assigned = consumer.assignment()
+        # a revoked partition is another member's now: it reads on from the last commit
+        self._pending = {tp: offset for tp, offset in self._pending.items() if tp in assigned}
+        if self._pending:
+            offsets = dict(self._pending)
+            await consumer.commit(offsets)
+            for tp, offset in offsets.items():
+                if self._pending.get(tp) == offset:
+                    del self._pending[tp]
+
+
+class _Batch(KafkaAckableMessage):
+    """A batch of undecoded records; acknowledging it commits :class:`Offsets` (NACK, inherited,
+    rewinds each partition to the batch's first record there)."""
+
+    def __init__(self, *args: Any, offsets: Offsets, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._offsets = offsets
+
+    async def ack(self) -> None:
+        if not self.committed:
+            await self._offsets.commit(self.consumer, self.raw_message)  # type: ignore[arg-type]
+        await StreamMessage.ack(self)
+
+
+def undecoded_batches(subscriber: Any) -> Callable[[tuple[ConsumerRecord, ...]], Any]:
+    """A FastStream ``parser=`` for a batch subscriber that decodes nothing: the records go to
+    the handler as they came, with the values as the body (for FastStream's telemetry)."""
+    offsets = Offsets()
+
+    async def parse(records: tuple[ConsumerRecord, ...]) -> _Batch:
+        first, last = records[0], records[-1]
+        return _Batch(
+            body=[record.value or b"" for record in records],
+            raw_message=records,
+            message_id=f"{first.offset}-{last.offset}-{first.timestamp}",
+            consumer=subscriber.consumer,
+            offsets=offsets,
+        )
+
+    return parse
 
 
 class ConsumerLag:

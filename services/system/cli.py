@@ -70,6 +70,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 bootstrap_servers=settings.kafka.bootstrap_servers,
                 topic_prefix=settings.kafka.topic_prefix,
                 security=settings.kafka.security,
+                max_record_bytes=settings.kafka.max_record_bytes,
             )
         )
         print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
