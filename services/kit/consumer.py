@@ -81,6 +81,10 @@ class ProjectionConsumer:
         self.dead_letters = dead_letters
         self._max_record_bytes = max_record_bytes
 
+    def read(self, record: OriginRecord) -> Envelope[Any]:
+        """The record's envelope, or :class:`MalformedMessage`: what this consumer accepts."""
+        return read_record(record, max_bytes=self._max_record_bytes)
+
     async def handle(self, records: Sequence[OriginRecord]) -> int:
         """Process one batch and park what failed; return how many events changed the projection."""
         outcome = await self.process(records)
@@ -93,7 +97,7 @@ class ProjectionConsumer:
         parsed: list[tuple[OriginRecord, Envelope[Any]]] = []
         for record in records:
             try:
-                parsed.append((record, read_record(record, max_bytes=self._max_record_bytes)))
+                parsed.append((record, self.read(record)))
             except MalformedMessage as exc:
                 outcome.letters.append(DeadLetter(record, exc.reason, exc.detail))
             except Exception as exc:  # noqa: BLE001 — whatever the bytes are, the record is parked, not the consumer
