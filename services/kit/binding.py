@@ -21,6 +21,7 @@ anything but :class:`MalformedMessage`, whatever the bytes are:
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
@@ -28,7 +29,8 @@ from pydantic import ValidationError
 from yishi_contracts import Envelope, Event, UnknownEventType, UnsupportedEventVersion, resolve
 from yishi_contracts.wire import HEADERS, KafkaRecord, MalformedMessage, to_kafka
 
-__all__ = ["MAX_RECORD_BYTES", "KafkaRecord", "MalformedMessage", "from_kafka", "read_record", "record_size", "to_kafka"]
+__all__ = ["MAX_RECORD_BYTES", "KafkaRecord", "MalformedMessage", "UnreadableRecord", "from_kafka",
+           "read_record", "record_size", "to_kafka"]
 
 MAX_RECORD_BYTES = 1 << 20
 """The default size limit of one record (key, value and headers), 1 MiB."""
@@ -57,8 +59,24 @@ def record_size(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, va
     return size
 
 
+@dataclass(frozen=True)
+class UnreadableRecord:
+    """Where a record is that the Kafka client could not decode at all: nothing but its place."""
+
+    topic: str
+    partition: int
+    offset: int
+    detail: str
+    timestamp: int = -1
+    key: bytes | None = None
+    value: bytes | None = None
+    headers: tuple[tuple[str, bytes | None], ...] = ()
+
+
 def read_record(record: RawRecord, *, max_bytes: int = MAX_RECORD_BYTES) -> Envelope[Any]:
     """The envelope of a consumed record, or :class:`MalformedMessage` saying why not."""
+    if isinstance(record, UnreadableRecord):
+        raise MalformedMessage("invalid_envelope", record.detail)
     size = record_size(record.headers, record.key, record.value)
     if size > max_bytes:
         raise MalformedMessage("too_large", f"record of {size} bytes is over the limit of {max_bytes} bytes")  # type: ignore[arg-type]

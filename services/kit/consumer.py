@@ -8,10 +8,8 @@ handler fails for reasons of its own is isolated by replaying the batch one even
 and only that event is dead-lettered. A retryable failure (database or network away, a lost
 concurrency race) raises, so the batch is redelivered after a pause.
 
-FastStream hands a batch over undecoded (:func:`undecoded_batches`: its own batch parser
-decodes every header as UTF-8 and would drop a whole batch on one bad byte), and
-acknowledging it commits, after processing, the offsets of the partitions the batch had
-records on — not every assigned partition (:class:`Offsets`).
+How FastStream hands the records over, undecoded, and commits after processing:
+``services.kit.batches``.
 
 Events handled are counted by outcome once their transaction committed; the group's lag is
 measured per partition after every batch and on a timer (:class:`ConsumerLag`).
@@ -20,14 +18,12 @@ measured per partition after every batch and on a timer (:class:`ConsumerLag`).
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from faststream.kafka.message import KafkaAckableMessage
-from faststream.message import StreamMessage
 from yishi_contracts import EVENT_TYPES, Envelope
 
 from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
@@ -150,62 +146,6 @@ def _type_label(record: OriginRecord) -> str:
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
             return text if text in EVENT_TYPES else "unknown"
     return "unknown"
-
-
-class Offsets:
-    """What a subscriber commits after a batch: the next offset on each partition the batch had
-    records on, and any left from a commit that failed (a rebalance), while still assigned.
-
-    Only offsets of processed records are ever pending, so a retried commit cannot skip one."""
-
-    def __init__(self) -> None:
-        self._pending: dict[TopicPartition, int] = {}
-
-    async def commit(self, consumer: AIOKafkaConsumer, records: Sequence[ConsumerRecord]) -> None:
-        for record in records:
-            tp = TopicPartition(record.topic, record.partition)
-            self._pending[tp] = max(self._pending.get(tp, 0), record.offset + 1)
-        assigned = consumer.assignment()
-        # a revoked partition is another member's now: it reads on from the last commit
-        self._pending = {tp: offset for tp, offset in self._pending.items() if tp in assigned}
-        if self._pending:
-            offsets = dict(self._pending)
-            await consumer.commit(offsets)
-            for tp, offset in offsets.items():
-                if self._pending.get(tp) == offset:
-                    del self._pending[tp]
-
-
-class _Batch(KafkaAckableMessage):
-    """A batch of undecoded records; acknowledging it commits :class:`Offsets` (NACK, inherited,
-    rewinds each partition to the batch's first record there)."""
-
-    def __init__(self, *args: Any, offsets: Offsets, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._offsets = offsets
-
-    async def ack(self) -> None:
-        if not self.committed:
-            await self._offsets.commit(self.consumer, self.raw_message)  # type: ignore[arg-type]
-        await StreamMessage.ack(self)
-
-
-def undecoded_batches(subscriber: Any) -> Callable[[tuple[ConsumerRecord, ...]], Any]:
-    """A FastStream ``parser=`` for a batch subscriber that decodes nothing: the records go to
-    the handler as they came, with the values as the body (for FastStream's telemetry)."""
-    offsets = Offsets()
-
-    async def parse(records: tuple[ConsumerRecord, ...]) -> _Batch:
-        first, last = records[0], records[-1]
-        return _Batch(
-            body=[record.value or b"" for record in records],
-            raw_message=records,
-            message_id=f"{first.offset}-{last.offset}-{first.timestamp}",
-            consumer=subscriber.consumer,
-            offsets=offsets,
-        )
-
-    return parse
 
 
 class ConsumerLag:

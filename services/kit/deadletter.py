@@ -2,11 +2,12 @@
 
 A letter is the original record — key, value and headers, byte for byte — plus ``yishi_dlq_*``
 headers: the reason (a stable code, :data:`REASONS`), a detail for people, the consumer, the
-origin (topic, partition, offset) and, once redriven, how many times it was. A value the
-dead-letter topic cannot take (over the producer's or the broker's size limit) is cut to its
-first :data:`KEPT_OF_TOO_LARGE` bytes and marked ``yishi_dlq_truncated`` with its full size
-(and huge headers or a huge key are cut too: a letter must always fit, or the consumer would
-stop on it).
+origin (topic, partition, offset) and, once redriven, how many times it was. A letter the
+dead-letter topic cannot take (over the producer's or the broker's size limit) keeps only the
+first :data:`KEPT_WHEN_TOO_LARGE` bytes of the value (and of the key, and the original headers
+only when they are small) and says ``yishi_dlq_truncated`` with the value's full size: a letter
+must always fit, or the consumer would stop on it. The original is still at its origin, as is a
+record the Kafka client could not decode at all (``yishi_dlq_unread``: the letter has no content).
 """
 
 import asyncio
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
+from aiokafka.errors import MessageSizeTooLargeError
 
-from .binding import RawRecord
+from .binding import RawRecord, UnreadableRecord
 from .metrics import DEAD_LETTERS
 
 REASONS = {
@@ -32,9 +33,8 @@ REASONS = {
 """Every reason a letter can have; ``yishi deadletters redrive --reason`` takes these."""
 
 PREFIX = "yishi_dlq_"
-KEPT_OF_TOO_LARGE = 64 * 1024
+KEPT_WHEN_TOO_LARGE = 1024
 _KEPT_HEADERS = 16 * 1024
-_KEPT_KEY = 1024
 
 
 class OriginRecord(RawRecord, Protocol):
@@ -81,33 +81,34 @@ class DeadLetterPublisher:
             headers.append((f"{PREFIX}redrives", str(letter.redrives).encode()))
         if truncated_from is not None:
             headers.append((f"{PREFIX}truncated", str(truncated_from).encode()))
+        if isinstance(record, UnreadableRecord):
+            headers.append((f"{PREFIX}unread", b"1"))
         return headers
 
     async def publish(self, letters: list[DeadLetter]) -> None:
         """Publish and wait for the broker's acknowledgement of every letter."""
-        sent = []
-        for letter in letters:
-            value = letter.record.value
-            if letter.reason == "too_large" and value is not None and len(value) > KEPT_OF_TOO_LARGE:
-                sent.append((letter, await self._send_truncated(letter)))
-                continue
-            try:
-                delivery = await self._producer.send(
-                    self.topic, value=value, key=letter.record.key, headers=self._headers(letter)
-                )
-            except MessageSizeTooLargeError:
-                delivery = await self._send_truncated(letter)
-            sent.append((letter, delivery))
+        sent = [(letter, await self._send(letter)) for letter in letters]
         for letter, delivery in sent:
             try:
                 await delivery
-            except RecordTooLargeError:  # the dead-letter topic's own limit is lower than the origin's
-                await (await self._send_truncated(letter))
+            except MessageSizeTooLargeError:  # the dead-letter topic takes less than the origin did
+                await (await self._send(letter, cut=True))
             DEAD_LETTERS.labels(self._service, letter.reason).inc()
 
-    async def _send_truncated(self, letter: DeadLetter) -> "asyncio.Future[Any]":
-        value, key = letter.record.value or b"", letter.record.key
-        return await self._producer.send(
-            self.topic, value=value[:KEPT_OF_TOO_LARGE], key=key[:_KEPT_KEY] if key is not None else None,
-            headers=self._headers(letter, truncated_from=len(value)),
-        )
+    async def _send(self, letter: DeadLetter, *, cut: bool = False) -> "asyncio.Future[Any]":
+        value, key = letter.record.value, letter.record.key
+        truncated_from = None
+        if cut:
+            truncated_from = len(value or b"")
+            value = (value or b"")[:KEPT_WHEN_TOO_LARGE]
+            key = key[:KEPT_WHEN_TOO_LARGE] if key is not None else None
+        if key is None and value is None:
+            value = b""  # a record may have neither (another client, or one we could not read); a letter must
+        try:
+            return await self._producer.send(
+                self.topic, value=value, key=key, headers=self._headers(letter, truncated_from=truncated_from)
+            )
+        except MessageSizeTooLargeError:  # over the producer's own limit
+            if cut:
+                raise
+            return await self._send(letter, cut=True)

@@ -6,8 +6,8 @@ and headers — through :meth:`ProjectionConsumer.process`: the same reading, si
 apply-once path as live consumption, so what was applied once stays applied once. A letter
 that fails again goes back to the dead-letter topic with ``yishi_dlq_redrives`` one higher (and
 supersedes the one redriven); one applied now, or before, stays where it is — Kafka keeps every
-letter, and the list shows it as applied. A letter cut to fit the topic cannot be redriven: its
-whole record is only at its origin.
+letter, and the list shows it as applied. A letter cut to fit the topic, or of a record the
+client could not decode, cannot be redriven: the whole record is only at its origin.
 """
 
 import dataclasses
@@ -47,6 +47,8 @@ class Letter:
     redrives: int
     truncated: int | None
     """The value's full size when the letter keeps only its first bytes."""
+    unread: bool
+    """The Kafka client could not decode the record: the letter has nothing of it."""
     key: bytes | None
     value: bytes | None
     headers: tuple[tuple[str, bytes | None], ...]
@@ -93,7 +95,7 @@ def letter_of(record: ConsumerRecord) -> Letter:
         reason=own.get("reason", "unknown"), detail=own.get("detail", ""),
         origin=(own.get("topic", "?"), _int(own.get("partition")), _int(own.get("offset"))),
         redrives=_int(own.get("redrives"), 0),
-        truncated=_int(own["truncated"]) if "truncated" in own else None,
+        truncated=_int(own["truncated"]) if "truncated" in own else None, unread="unread" in own,
         key=record.key, value=record.value, headers=tuple(kept),
     )
 
@@ -167,7 +169,9 @@ async def redrive(consumer: ProjectionConsumer, letters: Iterable[Letter], *, dr
     """Replay the letters, in their origin's order, one transaction each."""
     results = []
     for letter in sorted(letters, key=lambda letter: letter.origin):
-        if letter.truncated is not None:
+        if letter.unread:
+            results.append(Redriven(letter, "not redrivable", "the record could not be read; it is at its origin"))
+        elif letter.truncated is not None:
             results.append(Redriven(letter, "not redrivable", f"the letter keeps {len(letter.value or b'')} of "
                                     f"{letter.truncated} bytes; the record is at its origin"))
         elif dry_run:

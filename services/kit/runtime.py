@@ -28,7 +28,8 @@ from yishi_contracts import Stream, dead_letter_topic
 from . import tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
-from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer, undecoded_batches
+from .batches import read_past_unreadable_names, undecoded_batches
+from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
@@ -165,6 +166,7 @@ class ServiceRuntime(Generic[V]):
                 raise
             self.lag.handled(records, subscriber.consumer)
 
+        read_past_unreadable_names(subscriber)
         self._subscriber = subscriber
 
     async def observe_lag(self) -> None:

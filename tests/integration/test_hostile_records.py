@@ -5,7 +5,9 @@ the live view shows. (Records the consumer always handled — no headers, not JS
 types — are in test_consumer.py.)"""
 
 import json
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -13,6 +15,8 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.producer import message_accumulator
+from aiokafka.record.util import calc_crc32c
 from yishi_contracts import INTAKE, Envelope, dead_letter_topic
 
 from services.council.app import build_runtime as council_runtime
@@ -45,6 +49,30 @@ def _deep(record: KafkaRecord) -> bytes:
     return record.value[:-1] + b', "location": ' + nested + b"}"
 
 
+MARKER = b"x-yishi-name"
+
+
+@contextmanager
+def header_names_not_utf8() -> Iterator[None]:
+    """Produce a header named MARKER with a name that is not UTF-8. Kafka accepts it (librdkafka
+    clients can write one); Python clients cannot, so the built batch is rewritten (and its CRC)."""
+    build = message_accumulator.BatchBuilder._build
+
+    def rewritten(self):  # type: ignore[no-untyped-def]
+        buffer = build(self)
+        at = bytes(buffer).find(MARKER)
+        if at >= 0:
+            buffer[at:at + len(MARKER)] = b"x-yishi-\xff\xfe\xfd\xfc"  # as long as the marker
+            struct.pack_into(">I", buffer, 17, calc_crc32c(bytes(buffer[21:])))  # v2 batch: CRC of attributes..end
+        return buffer
+
+    message_accumulator.BatchBuilder._build = rewritten
+    try:
+        yield
+    finally:
+        message_accumulator.BatchBuilder._build = build
+
+
 # (what is wrong, how the record is sent, the reason it is dead-lettered with; None: applied)
 CASES: list[tuple[str, Callable[[KafkaRecord], Sent], str | None]] = [
     ("a ce_ header that is not UTF-8", lambda r: Sent(_with(r.headers, "ce_source", b"/yishi/\xff\xfe"), r.key, r.value),
@@ -53,6 +81,8 @@ CASES: list[tuple[str, Callable[[KafkaRecord], Sent], str | None]] = [
      "invalid_envelope"),
     ("foreign headers not UTF-8 and without a value", lambda r: Sent(
         [*r.headers, ("x-vendor-trace", b"\xc3\x28\xff"), ("x-empty", None)], r.key, r.value), None),
+    ("a header name that is not UTF-8", lambda r: Sent([*r.headers, (MARKER.decode(), b"v")], r.key, r.value),
+     "invalid_envelope"),
     ("two ce_id headers", lambda r: Sent([*r.headers, ("ce_id", str(uuid4()).encode())], r.key, r.value),
      "invalid_envelope"),
     ("no key", lambda r: Sent(r.headers, None, r.value), "invalid_envelope"),
@@ -100,7 +130,8 @@ async def test_a_broken_record_ends_applied_or_dead_lettered_and_its_neighbours_
     first = to_kafka(Envelope.wrap(before, source="/yishi/intake"))
     partition = (await producer.send_and_wait(intake, first.value, key=first.key, headers=first.headers)).partition
     bad = send(to_kafka(Envelope.wrap(broken, source="/yishi/intake")))
-    await producer.send_and_wait(intake, bad.value, key=bad.key, headers=bad.headers, partition=partition)
+    with header_names_not_utf8():
+        await producer.send_and_wait(intake, bad.value, key=bad.key, headers=bad.headers, partition=partition)
     last = to_kafka(Envelope.wrap(after, source="/yishi/intake"))
     await producer.send_and_wait(intake, last.value, key=last.key, headers=last.headers, partition=partition)
 
@@ -124,7 +155,10 @@ async def test_a_broken_record_ends_applied_or_dead_lettered_and_its_neighbours_
             assert headers["yishi_dlq_detail"] and headers["yishi_dlq_consumer"] == b"council"
             assert (headers["yishi_dlq_topic"], headers["yishi_dlq_partition"], headers["yishi_dlq_offset"]) == (
                 intake.encode(), str(partition).encode(), b"1")
-            assert letter.value == bad.value and letter.key == bad.key, "the letter keeps the record as it came"
+            if "yishi_dlq_unread" in headers:  # the client could not decode it: the letter says where it is
+                assert letter.value == b"" and letter.key is None
+            else:
+                assert letter.value == bad.value and letter.key == bad.key, "the letter keeps the record as it came"
         assert await conn.fetchval("SELECT count(*) FROM processed_events") == len(expected), "each applied once"
 
         live = [dict(r) for r in await conn.fetch(SNAPSHOT)]
