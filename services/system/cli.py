@@ -131,6 +131,7 @@ async def _list_letters(runtime: ServiceRuntime, reason: str | None, limit: int)
               f"{show(topic.encode(), 80)}/{partition}@{offset}  redrives={letter.redrives}  {state}")
         print(f"{'':11}{show(letter.detail.encode(), 160)}")
         cut = f" (cut from {letter.truncated} bytes)" if letter.truncated is not None else ""
+        cut = " (the record could not be read; see its origin)" if letter.unread else cut
         print(f"{'':11}value: {show(letter.value)}{cut}")
     return 0
 
