@@ -1,115 +1,143 @@
-"""CloudEvents Kafka binary binding for Yishi envelopes, using the cloudevents SDK.
+"""CloudEvents Kafka binding (binary content mode) for Yishi envelopes, as the services read it.
 
-``ce_*`` headers carry the attributes, the body is the event data as JSON, and the
-message key is the consultation topic's id so that one topic's events stay ordered. The
-trace context travels as the distributed-tracing extension (``ce_traceparent``,
-``ce_tracestate``) when the event was recorded inside a trace.
+Writing is ``yishi_contracts.wire.to_kafka``, the mapping outside subscribers use too: ``ce_*``
+headers carry the attributes, the body is the event data as JSON, the key is the stream id
+(the consultation topic's id) so that one topic's events stay ordered.
+
+Reading is stricter than the package's reader, because a consumer must decide, for every
+record it is handed, whether to apply it or to dead-letter it — and it must never raise
+anything but :class:`MalformedMessage`, whatever the bytes are:
+
+- a known header that is not UTF-8, or that appears twice, makes the envelope invalid (two
+  ``ce_id`` would be deduplicated differently by different readers); unknown headers are
+  not even decoded, so foreign noise never costs a valid event;
+- the key must be the record's ``ce_subject``: a record without it, or with another one,
+  may sit on another partition than its stream's other events, out of their order;
+- the value is validated once, by pydantic straight from the JSON bytes (its parser has a
+  nesting limit, so a deeply nested value is ``invalid_json``, never a ``RecursionError``);
+- :func:`read_record` also refuses a record over the consumer's size limit (``too_large``).
+
+``reason`` is a stable code: the six of ``yishi_contracts.wire`` and ``too_large``.
 """
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
-from cloudevents.core.bindings import kafka as ce_kafka
-from cloudevents.core.exceptions import BaseCloudEventException
-from cloudevents.core.formats.json import JSONFormat
-from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
-from yishi_contracts import Envelope, UnknownEventType, UnsupportedEventVersion, resolve
+from yishi_contracts import Envelope, Event, UnknownEventType, UnsupportedEventVersion, resolve
+from yishi_contracts.wire import HEADERS, KafkaRecord, MalformedMessage, to_kafka
 
-_FORMAT = JSONFormat()
-_EXTENSIONS = ("communityid", "correlationid", "causationid", "schemaversion")
-_TRACING = ("traceparent", "tracestate")  # the CloudEvents distributed-tracing extension
-_REQUIRED_HEADERS = tuple(
-    f"ce_{a}" for a in ("id", "source", "time", "subject", "communityid", "correlationid", "schemaversion")
-)
+__all__ = ["MAX_RECORD_BYTES", "KafkaRecord", "MalformedMessage", "UnreadableRecord", "from_kafka",
+           "read_record", "record_size", "to_kafka"]
+
+MAX_RECORD_BYTES = 1 << 20
+"""The default size limit of one record (key, value and headers), 1 MiB."""
+
+_ATTRIBUTE = {h.name: h.attribute for h in HEADERS}
+# CloudEvents makes datacontenttype optional; a record without it is read as JSON.
+_REQUIRED = tuple(h.name for h in HEADERS if h.always and h.name != "content-type")
+_JSON_ERRORS = frozenset({"json_invalid", "json_type"})
+
+
+class RawRecord(Protocol):
+    """What :func:`read_record` needs of a record: aiokafka's ``ConsumerRecord`` has it."""
+
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+    @property
+    def headers(self) -> Any: ...
+
+
+def record_size(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, value: bytes | None) -> int:
+    size = len(key or b"") + len(value or b"")
+    for name, raw in headers or ():
+        size += len(name) + (len(raw) if raw is not None else 0)
+    return size
 
 
 @dataclass(frozen=True)
-class KafkaRecord:
-    """What goes on the wire: key, headers (as Kafka clients take them) and value."""
+class UnreadableRecord:
+    """Where a record is that the Kafka client could not decode at all: nothing but its place."""
 
-    key: bytes
-    headers: list[tuple[str, bytes]]
-    value: bytes
-
-
-class MalformedMessage(ValueError):
-    """A record that is not a Yishi event we can read; ``reason`` is a stable code."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
+    topic: str
+    partition: int
+    offset: int
+    detail: str
+    timestamp: int = -1
+    key: bytes | None = None
+    value: bytes | None = None
+    headers: tuple[tuple[str, bytes | None], ...] = ()
 
 
-def to_kafka(envelope: Envelope[Any]) -> KafkaRecord:
-    attributes: dict[str, Any] = {
-        "id": str(envelope.id),
-        "source": envelope.source,
-        "type": envelope.type,
-        "specversion": envelope.specversion,
-        "time": envelope.time,
-        "subject": envelope.subject,
-        "datacontenttype": envelope.datacontenttype,
-        "communityid": envelope.communityid,
-        "correlationid": str(envelope.correlationid),
-        "schemaversion": str(envelope.schemaversion),
-    }
-    if envelope.causationid is not None:
-        attributes["causationid"] = str(envelope.causationid)
-    for name in _TRACING:
-        if (value := getattr(envelope, name)) is not None:
-            attributes[name] = value
-    event = CloudEvent(attributes=attributes, data=envelope.data.model_dump(mode="json"))
-    message = ce_kafka.to_binary(event, _FORMAT, key_mapper=lambda _: envelope.subject)
-    key = message.key.encode() if isinstance(message.key, str) else (message.key or b"")
-    return KafkaRecord(key=key, headers=list(message.headers.items()), value=message.value)
+def read_record(record: RawRecord, *, max_bytes: int = MAX_RECORD_BYTES) -> Envelope[Any]:
+    """The envelope of a consumed record, or :class:`MalformedMessage` saying why not."""
+    if isinstance(record, UnreadableRecord):
+        raise MalformedMessage("invalid_envelope", record.detail)
+    size = record_size(record.headers, record.key, record.value)
+    if size > max_bytes:
+        raise MalformedMessage("too_large", f"record of {size} bytes is over the limit of {max_bytes} bytes")  # type: ignore[arg-type]
+    return from_kafka(record.headers, record.key, record.value)
 
 
-def from_kafka(headers: Any, key: bytes | None, value: bytes | None) -> Envelope[Any]:
-    """Parse a record, or raise MalformedMessage saying why it cannot be read."""
-    header_map: dict[str, bytes] = {}
+def _attributes(headers: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
+    """The known headers' text by attribute name; unknown headers are left alone."""
+    found: dict[str, str] = {}
     for name, raw in headers or ():
-        header_map[name] = raw if isinstance(raw, bytes) else str(raw).encode()
-    if "ce_type" not in header_map or "ce_specversion" not in header_map:
+        attribute = _ATTRIBUTE.get(name)
+        if attribute is None or raw is None:
+            continue
+        if attribute in found:
+            raise MalformedMessage("invalid_envelope", f"header {name} appears more than once")
+        try:
+            found[attribute] = raw.decode()
+        except UnicodeDecodeError as exc:
+            raise MalformedMessage("invalid_envelope", f"header {name} is not UTF-8 text") from exc
+        except AttributeError:  # a client that hands header values as text
+            found[attribute] = str(raw)
+    return found
+
+
+def from_kafka(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, value: bytes | None) -> Envelope[Any]:
+    """Parse a record's parts, or raise :class:`MalformedMessage` saying why they cannot be read."""
+    attributes = _attributes(headers)
+    if "type" not in attributes or "specversion" not in attributes:
         raise MalformedMessage("not_a_cloudevent", "missing ce_type or ce_specversion header")
-    # The SDK fills a missing id or time with fresh values; a Yishi event must bring its own.
-    if missing := [h for h in _REQUIRED_HEADERS if h not in header_map]:
+    if missing := [name for name in _REQUIRED if _ATTRIBUTE[name] not in attributes]:
         raise MalformedMessage("invalid_envelope", f"missing headers: {', '.join(missing)}")
+    if key is None:
+        raise MalformedMessage("invalid_envelope", "the record has no key; it must be ce_subject")
+    if bytes(key) != attributes["subject"].encode():
+        raise MalformedMessage("invalid_envelope", "the record's key is not its ce_subject")
+    if "datacontenttype" in attributes:
+        attributes["datacontenttype"] = attributes["datacontenttype"].split(";")[0].strip().lower()
     try:
-        event = ce_kafka.from_binary(
-            ce_kafka.KafkaMessage(headers=header_map, key=key, value=value or b""), _FORMAT
-        )
-    except (BaseCloudEventException, ValueError, UnicodeDecodeError) as exc:
-        raise MalformedMessage("invalid_envelope", str(exc)) from exc
-    attributes = event.get_attributes()
-    try:
-        model = resolve(attributes["type"], attributes.get("schemaversion"))
+        model = resolve(attributes["type"], attributes["schemaversion"])
     except UnknownEventType as exc:
         raise MalformedMessage("unknown_type", str(exc)) from exc
     except UnsupportedEventVersion as exc:
         raise MalformedMessage("unsupported_version", str(exc)) from exc
-    data = event.get_data()
-    if isinstance(data, (bytes, str)):
-        try:
-            data = json.loads(data)
-        except ValueError as exc:
-            raise MalformedMessage("invalid_json", str(exc)) from exc
     try:
-        payload = model.model_validate(data)
+        payload = model.model_validate_json(value or b"")
     except ValidationError as exc:
-        raise MalformedMessage("invalid_data", _short(exc)) from exc
-    fields = {k: attributes.get(k) for k in ("id", "source", "type", "specversion", "time", "subject", "datacontenttype")}
-    fields.update({k: attributes.get(k) for k in (*_EXTENSIONS, *_TRACING) if attributes.get(k) is not None})
+        reason = "invalid_json" if any(e["type"] in _JSON_ERRORS for e in exc.errors()) else "invalid_data"
+        raise MalformedMessage(reason, _short(exc)) from exc  # type: ignore[arg-type]
     try:
-        envelope = Envelope[model].model_validate({**fields, "data": payload})  # type: ignore[valid-type]
+        envelope = _envelope(model).model_validate({**attributes, "data": payload})
     except ValidationError as exc:
         raise MalformedMessage("invalid_envelope", _short(exc)) from exc
     if envelope.subject != payload.subject() or envelope.communityid != payload.community_id:
-        raise MalformedMessage("invalid_envelope", "subject/communityid disagree with the data")
+        raise MalformedMessage("invalid_envelope", "ce_subject/ce_communityid disagree with the data")
     return envelope
 
 
+@cache
+def _envelope(model: type[Event]) -> type[Envelope[Any]]:
+    return Envelope[model]  # type: ignore[valid-type]  # looking a generic up costs as much as validating
+
+
 def _short(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)[:5])

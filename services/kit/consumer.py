@@ -1,11 +1,15 @@
 """The idempotent batch consumer behind every projection.
 
-One database transaction per batch; offsets are committed by the subscriber only after
-``handle`` returns (never auto-commit-first). A record that cannot be parsed, has an
-unknown type or an unsupported version goes to the dead-letter topic. A parsed event
-whose handler fails for reasons of its own is isolated by replaying the batch one event at
-a time, and only that event is dead-lettered. A retryable failure (database or network
-away, a lost concurrency race) raises, so the batch is redelivered after a pause.
+Every record it is handed ends applied or dead-lettered, never taking a neighbour with it. A
+record over the size limit, or that cannot be read (any header, key or value problem), an
+unknown type or an unsupported version goes to the dead-letter topic with its reason. The
+readable events are applied in one database transaction per batch; a parsed event whose
+handler fails for reasons of its own is isolated by replaying the batch one event at a time,
+and only that event is dead-lettered. A retryable failure (database or network away, a lost
+concurrency race) raises, so the batch is redelivered after a pause.
+
+How FastStream hands the records over, undecoded, and commits after processing:
+``services.kit.batches``.
 
 Events handled are counted by outcome once their transaction committed; the group's lag is
 measured per partition after every batch and on a timer (:class:`ConsumerLag`).
@@ -15,15 +19,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from yishi_contracts import EVENT_TYPES, Envelope
 
-from .binding import MalformedMessage, from_kafka
+from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
 from .db import TRANSIENT_DB_ERRORS
-from .deadletter import DeadLetter, DeadLetterPublisher
+from .deadletter import DeadLetter, DeadLetterPublisher, OriginRecord
 from .eventstore import ConcurrencyConflict
 from .metrics import CONSUMER_LAG_RECORDS, CONSUMER_LAG_SECONDS, EVENTS_HANDLED
 from .projection import Handled, Projection, apply_once
@@ -35,6 +40,27 @@ log = logging.getLogger(__name__)
 RETRYABLE: tuple[type[BaseException], ...] = (*TRANSIENT_DB_ERRORS, ConcurrencyConflict)
 
 
+@dataclass
+class Outcome:
+    """What processing records did, before any letter is published."""
+
+    applied: int = 0
+    """Events that changed the projection's views."""
+    outcomes: list[str] = field(default_factory=list)
+    """Per event handled (view or reaction): ``applied`` or ``duplicate``."""
+    letters: list[DeadLetter] = field(default_factory=list)
+
+
+class _Tally(Handled):
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        self.outcomes: list[str] = []
+
+    def add(self, event_type: str, outcome: str, seconds: float | None = None) -> None:
+        super().add(event_type, outcome, seconds)
+        self.outcomes.append(outcome)
+
+
 class ProjectionConsumer:
     def __init__(
         self,
@@ -43,53 +69,77 @@ class ProjectionConsumer:
         pool: asyncpg.Pool,
         projection: Projection,
         dead_letters: DeadLetterPublisher,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> None:
         self.service = service
         self._pool = pool
         self._projection = projection
-        self._dead_letters = dead_letters
+        self.dead_letters = dead_letters
+        self._max_record_bytes = max_record_bytes
 
-    async def handle(self, records: Sequence[ConsumerRecord]) -> int:
-        """Process one batch; return how many events changed the projection."""
-        parsed: list[tuple[ConsumerRecord, Envelope[Any]]] = []
-        letters: list[DeadLetter] = []
+    def read(self, record: OriginRecord) -> Envelope[Any]:
+        """The record's envelope, or :class:`MalformedMessage`: what this consumer accepts."""
+        return read_record(record, max_bytes=self._max_record_bytes)
+
+    async def handle(self, records: Sequence[OriginRecord]) -> int:
+        """Process one batch and park what failed; return how many events changed the projection."""
+        outcome = await self.process(records)
+        await self.dead_letter(outcome.letters)
+        return outcome.applied
+
+    async def process(self, records: Sequence[OriginRecord]) -> Outcome:
+        """Read and apply the records; the letters for those that failed are returned, not sent."""
+        outcome = Outcome()
+        parsed: list[tuple[OriginRecord, Envelope[Any]]] = []
         for record in records:
             try:
-                parsed.append((record, from_kafka(record.headers, record.key, record.value)))
+                parsed.append((record, self.read(record)))
             except MalformedMessage as exc:
-                log.warning("dead-lettering %s:%s@%s: %s", record.topic, record.partition, record.offset, exc)
-                letters.append(DeadLetter(record, exc.reason, exc.detail))
-        applied = 0
-        if parsed:
-            try:
-                applied = await self._apply([env for _, env in parsed])
-            except RETRYABLE:
-                raise
-            except Exception:
-                log.exception("batch failed in %s; isolating the failing event", self.service)
-                applied = 0
-                for record, envelope in parsed:
-                    try:
-                        applied += await self._apply([envelope])
-                    except RETRYABLE:
-                        raise
-                    except Exception as exc:  # noqa: BLE001 — a poison event must not stop the consumer
-                        letters.append(DeadLetter(record, "processing_failed", repr(exc)))
-        if letters:
-            await self._dead_letters.publish(letters)
-            for letter in letters:
-                EVENTS_HANDLED.labels(self.service, _type_label(letter.record), "dead_lettered").inc()
-        return applied
+                outcome.letters.append(DeadLetter(record, exc.reason, exc.detail))
+            except Exception as exc:  # noqa: BLE001 — whatever the bytes are, the record is parked, not the consumer
+                log.exception("unexpected failure reading %s:%s@%s", record.topic, record.partition, record.offset)
+                outcome.letters.append(DeadLetter(record, "invalid_envelope", f"unreadable: {exc!r}"))
+        if not parsed:
+            return outcome
+        try:
+            outcome.applied, outcome.outcomes = await self._apply([env for _, env in parsed])
+        except RETRYABLE:
+            raise
+        except Exception:
+            log.exception("batch failed in %s; isolating the failing event", self.service)
+            outcome.applied, outcome.outcomes = 0, []
+            for record, envelope in parsed:
+                try:
+                    applied, outcomes = await self._apply([envelope])
+                except RETRYABLE:
+                    raise
+                except Exception as exc:  # noqa: BLE001 — a poison event must not stop the consumer
+                    outcome.letters.append(DeadLetter(record, "processing_failed", repr(exc)))
+                else:
+                    outcome.applied += applied
+                    outcome.outcomes += outcomes
+        return outcome
 
-    async def _apply(self, envelopes: list[Envelope[Any]]) -> int:
-        handled = Handled(self.service)
+    async def dead_letter(self, letters: list[DeadLetter]) -> None:
+        if not letters:
+            return
+        for letter in letters:
+            record = letter.record
+            log.warning("dead-lettering %s:%s@%s: %s: %s", record.topic, record.partition, record.offset,
+                        letter.reason, letter.detail[:200])
+        await self.dead_letters.publish(letters)
+        for letter in letters:
+            EVENTS_HANDLED.labels(self.service, _type_label(letter.record), "dead_lettered").inc()
+
+    async def _apply(self, envelopes: list[Envelope[Any]]) -> tuple[int, list[str]]:
+        tally = _Tally(self.service)
         async with self._pool.acquire() as conn, conn.transaction():
-            applied = await apply_once(conn, self._projection, envelopes, service=self.service, handled=handled)
-        handled.count()
-        return applied
+            applied = await apply_once(conn, self._projection, envelopes, service=self.service, handled=tally)
+        tally.count()
+        return applied, tally.outcomes
 
 
-def _type_label(record: ConsumerRecord) -> str:
+def _type_label(record: OriginRecord) -> str:
     """The record's event type if it is one we know; anything else would be a label per typo."""
     for name, value in record.headers or ():
         if name == "ce_type":

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from .batches import one_by_one
 from .kafka_security import aiokafka_options
 from .settings import KafkaSecurity
 
@@ -37,7 +38,10 @@ async def read_to_end(
         end = await consumer.end_offsets(list(partitions))
         remaining = {tp for tp in partitions if end[tp] > 0}
         while remaining:
-            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
+            try:
+                fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
+            except UnicodeDecodeError:  # a header name aiokafka cannot decode: see services.kit.batches
+                fetched = await one_by_one(consumer, remaining)
             batch = [r for tp, records in fetched.items() for r in records if r.offset < end[tp]]
             if batch:
                 yield batch

@@ -3,13 +3,14 @@
 Everything happens in one transaction, so readers see the old projection until the new
 one is complete. A live consumer of the same service waits on the table locks and then
 skips what the rebuild already applied (processed_events), so rebuilding while the
-service runs is safe. Unreadable records are skipped (the live consumer dead-lettered them).
+service runs is safe. Unreadable records, and those over the size limit, are skipped (the live
+consumer dead-lettered them).
 """
 
 import logging
 from dataclasses import dataclass
 
-from .binding import MalformedMessage, from_kafka
+from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
 from .db import connect
 from .kafka_reading import read_to_end
 from .projection import Projection, apply_once
@@ -34,6 +35,7 @@ async def rebuild(
     topic_prefix: str = "",
     batch_size: int = 1000,
     security: KafkaSecurity | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> RebuildReport:
     conn = await connect(database_url)
     read = applied = skipped = 0
@@ -50,7 +52,7 @@ async def rebuild(
                 for record in batch:
                     read += 1
                     try:
-                        envelopes.append(from_kafka(record.headers, record.key, record.value))
+                        envelopes.append(read_record(record, max_bytes=max_record_bytes))  # what the live consumer accepts
                     except MalformedMessage:
                         skipped += 1
                 applied += await apply_once(conn, projection, envelopes, service=service, reactions=False)

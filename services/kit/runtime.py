@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar, Union
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -26,6 +27,7 @@ from yishi_contracts import Stream, dead_letter_topic
 from . import tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
+from .batches import read_past_unreadable_names, undecoded_batches
 from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
@@ -48,8 +50,8 @@ V = TypeVar("V")
 
 
 async def _raw_body(message: Any) -> Any:
-    # Keep the bytes: parsing is ours, so a malformed record reaches the dead-letter path
-    # instead of failing inside the framework before the handler runs.
+    # Keep the bytes: parsing is ours (with undecoded_batches), so a malformed record reaches
+    # the dead-letter path instead of failing inside the framework before the handler runs.
     return message.body
 
 
@@ -152,17 +154,18 @@ class ServiceRuntime(Generic[V]):
             ),
         )
 
-        @subscriber
+        @subscriber(parser=undecoded_batches(subscriber))
         async def on_batch(body: NoCast[list[bytes]], message: KafkaMessage) -> None:
             records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
             assert self.consumer is not None
             try:
                 await self.consumer.handle(records)
-            except RETRYABLE:
-                await asyncio.sleep(1.0)  # back off, then the batch is redelivered
+            except (*RETRYABLE, KafkaError):
+                await asyncio.sleep(1.0)  # back off (a letter not sent counts too), then the batch is redelivered
                 raise
             self.lag.handled(records, subscriber.consumer)
 
+        read_past_unreadable_names(subscriber)
         self._subscriber = subscriber
 
     async def observe_lag(self) -> None:
@@ -195,6 +198,7 @@ class ServiceRuntime(Generic[V]):
                 pool=self.pool,
                 projection=self.projection,
                 dead_letters=DeadLetterPublisher(self.producer, topic=self.dead_letter_topic, service=s.service),
+                max_record_bytes=s.kafka.max_record_bytes,
             )
             await self.broker.start()
         self._periodic_tasks = [asyncio.create_task(self._repeat(name, duty), name=name) for name, duty in self._periodic]

@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .binding import MAX_RECORD_BYTES
+
 KafkaProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 
@@ -66,6 +68,8 @@ class KafkaSettings(BaseSettings):
     partitions: int = Field(default=12, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
+    max_record_bytes: int = Field(default=MAX_RECORD_BYTES, ge=1024)
+    """A consumed record (key, value, headers) over this size is dead-lettered unread: ``too_large``."""
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
     security: KafkaSecurity = Field(default_factory=KafkaSecurity)

@@ -4,6 +4,10 @@
     yishi serve SERVICE [--port N]   run one service (uvicorn; SIGTERM drains and commits)
     yishi rebuild SERVICE            drop the service's projection and replay it from offset 0
     yishi topics                     create every Kafka topic with the configured partitions
+    yishi deadletters list SERVICE [--reason R] [--limit N]
+                                     the service's dead letters: position, time, reason, origin, value
+    yishi deadletters redrive SERVICE (--reason R | --offset P:O ...) [--dry-run]
+                                     replay letters into the service's consumer after a fix
     yishi contracts export [--check] write (or verify) the JSON Schemas and AsyncAPI document in contracts/yishi_contracts/
     yishi token --sub ID --role R --scope CODE   mint a development token
 """
@@ -13,6 +17,7 @@ import asyncio
 import sys
 
 from services.kit import logs
+from services.kit.deadletter import REASONS
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import KafkaSecurity, KafkaSettings, ServiceSettings, load_settings
 
@@ -70,6 +75,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 bootstrap_servers=settings.kafka.bootstrap_servers,
                 topic_prefix=settings.kafka.topic_prefix,
                 security=settings.kafka.security,
+                max_record_bytes=settings.kafka.max_record_bytes,
             )
         )
         print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
@@ -90,6 +96,68 @@ def cmd_topics(_: argparse.Namespace) -> int:
     )
     print(f"created: {', '.join(created) or 'none (all existed)'}")
     return 0
+
+
+def cmd_deadletters(args: argparse.Namespace) -> int:
+    (service,) = _services(args.service)
+    if args.action == "redrive" and bool(args.reason) == bool(args.offset):
+        raise SystemExit("redrive needs either --reason R or --offset P:O (one or more), not both")
+    runtime = app_module(service).build_runtime(load_settings(service))
+    if args.action == "list":
+        return asyncio.run(_list_letters(runtime, args.reason, args.limit))
+    return asyncio.run(_redrive_letters(runtime, args.reason, args.offset or [], args.dry_run))
+
+
+async def _list_letters(runtime: ServiceRuntime, reason: str | None, limit: int) -> int:
+    from services.kit import redrive
+    from services.kit.db import connect
+
+    kafka = runtime.settings.kafka
+    found = await redrive.dead_letters(kafka.bootstrap_servers, runtime.dead_letter_topic, security=kafka.security)
+    letters = redrive.choose(found, reason=reason)
+    shown = letters[-limit:]
+    conn = await connect(runtime.settings.database_url)
+    try:
+        applied = await redrive.applied_since(conn, shown)
+    finally:
+        await conn.close()
+    show = redrive.printable
+    last = f", the last {len(shown)}" if len(shown) < len(letters) else ""
+    print(f"{len(letters)} dead letter(s) in {runtime.dead_letter_topic}{last}")
+    for letter in shown:
+        topic, partition, offset = letter.origin
+        state = "applied since" if letter.event_id in applied else "dead"
+        print(f"{letter.position:>9}  {letter.time:%Y-%m-%dT%H:%M:%SZ}  {letter.reason:<19} "
+              f"{show(topic.encode(), 80)}/{partition}@{offset}  redrives={letter.redrives}  {state}")
+        print(f"{'':11}{show(letter.detail.encode(), 160)}")
+        cut = f" (cut from {letter.truncated} bytes)" if letter.truncated is not None else ""
+        cut = " (the record could not be read; see its origin)" if letter.unread else cut
+        print(f"{'':11}value: {show(letter.value)}{cut}")
+    return 0
+
+
+async def _redrive_letters(runtime: ServiceRuntime, reason: str | None, positions: list[str], dry_run: bool) -> int:
+    from services.kit import redrive
+
+    kafka = runtime.settings.kafka
+    found = await redrive.dead_letters(kafka.bootstrap_servers, runtime.dead_letter_topic, security=kafka.security)
+    try:
+        chosen = redrive.choose(found, reason=reason, positions=positions)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    if not chosen:
+        print("no dead letter matches")
+        return 0
+    async with redrive.consumer_of(runtime) as consumer:
+        results = await redrive.redrive(consumer, chosen, dry_run=dry_run)
+    tally: dict[str, int] = {}
+    for result in results:
+        tally[result.outcome] = tally.get(result.outcome, 0) + 1
+        topic, partition, offset = result.letter.origin
+        detail = f"  {redrive.printable(result.detail.encode(), 160)}" if result.detail else ""
+        print(f"{result.letter.position:>9}  {topic}/{partition}@{offset}  {result.outcome}{detail}")
+    print(("dry run: " if dry_run else "") + ", ".join(f"{n} {outcome}" for outcome, n in tally.items()))
+    return 1 if tally.get("still failing") or tally.get("not redrivable") else 0
 
 
 def documentation_runtimes() -> list[ServiceRuntime]:
@@ -146,6 +214,16 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_rebuild)
     p = sub.add_parser("topics", help="create the Kafka topics")
     p.set_defaults(func=cmd_topics)
+    p = sub.add_parser("deadletters", help="list a service's dead letters, or redrive them after a fix")
+    p.add_argument("action", choices=["list", "redrive"])
+    p.add_argument("service")
+    p.add_argument("--reason", choices=sorted(REASONS), metavar="REASON",
+                   help=f"only the letters of this reason: {', '.join(REASONS)}")
+    p.add_argument("--offset", action="append", metavar="P:O", help="redrive the letter at this partition:offset "
+                   "of the dead-letter topic (as listed); repeat for more")
+    p.add_argument("--limit", type=int, default=50, help="list: the most recent N (default 50)")
+    p.add_argument("--dry-run", action="store_true", help="redrive: only say whether each letter reads now")
+    p.set_defaults(func=cmd_deadletters)
     p = sub.add_parser("contracts", help="export the event JSON Schemas and the AsyncAPI document")
     p.add_argument("action", choices=["export"])
     p.add_argument("--check", action="store_true", help="fail if the committed files drift from the code")
