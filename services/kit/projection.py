@@ -24,6 +24,7 @@ applied), and never during a rebuild, so rebuilding a view never repeats what th
 """
 
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -49,6 +50,8 @@ class Projection:
         """The tables a rebuild empties before replaying."""
         self.topics = tuple(topics)
         """The Kafka topics this projection is kept from."""
+        self._viewed: list[type[Event]] = []
+        """The types a view handler is registered for, in the order they were."""
         self._batched: dict[type[Event], BatchHandler] = {}
         self._one_by_one: dict[type[Event], Handler] = {}
         self._reactions: dict[type[Event], Handler] = {}
@@ -86,10 +89,11 @@ class Projection:
     def _viewed_once(self, event_type: type[Event]) -> None:
         if event_type in self._batched or event_type in self._one_by_one:
             raise ValueError(f"{self.name} already has a view handler for {event_type.__name__}")
+        self._viewed.append(event_type)
 
     @property
     def event_types(self) -> tuple[type[Event], ...]:
-        return tuple(dict.fromkeys((*self._batched, *self._one_by_one, *self._reactions)))
+        return tuple(dict.fromkeys((*self._viewed, *self._reactions)))
 
     def handles(self, envelope: Envelope[Any]) -> bool:
         kind = type(envelope.data)
@@ -149,10 +153,18 @@ class Handled:
         self._seen.append((event_type, outcome, seconds))
 
     def count(self) -> None:
+        outcomes: Counter[tuple[str, str]] = Counter()
+        durations: dict[str, list[float]] = {}
         for event_type, outcome, seconds in self._seen:
-            EVENTS_HANDLED.labels(self.service, event_type, outcome).inc()
+            outcomes[event_type, outcome] += 1
             if seconds is not None:
-                HANDLER_DURATION.labels(self.service, event_type).observe(seconds)
+                durations.setdefault(event_type, []).append(seconds)
+        for (event_type, outcome), n in outcomes.items():  # a batch's labels looked up once each
+            EVENTS_HANDLED.labels(self.service, event_type, outcome).inc(n)
+        for event_type, spent in durations.items():
+            histogram = HANDLER_DURATION.labels(self.service, event_type)
+            for seconds in spent:
+                histogram.observe(seconds)
         self._seen.clear()
 
 
