@@ -2,11 +2,11 @@
 
 Events about one topic arrive from several Kafka topics in no guaranteed order; each
 handler writes only the columns its event knows, so any arrival order gives the same row.
-A batch of events becomes one ``INSERT ... SELECT FROM jsonb_populate_recordset(...) ON
-CONFLICT DO UPDATE``: the column types come from the table itself (whatever table the name
-resolves to on the connection's search path), and several rows for the same key are merged
-first (PostgreSQL refuses to update one row twice in a statement), the way upserting them
-one after another would have left it.
+A batch of events becomes one ``INSERT ... SELECT FROM unnest($1::uuid[], ...) ON CONFLICT
+DO UPDATE`` (one array per column, in asyncpg's binary format; the column types are read from
+the catalog once), and several rows for the same key are merged first (PostgreSQL refuses to
+update one row twice in a statement), the way upserting them one after another would have
+left it.
 """
 
 import json
@@ -71,10 +71,10 @@ async def upsert_rows(
     """Insert or update ``table``'s rows (all with the same columns) in one statement.
 
     ``key`` names the conflict target; ``inserted`` columns are written only with a new row;
-    ``latest`` keep their greatest value; every other column is set. With ``newest_by`` a row is a snapshot instead: the one
-    with the greatest value there wins whole (the last of equals), an older one changes nothing.
-    Returns the ``returning`` columns of every row written.
-    Table and column names come from code only, never from input.
+    ``latest`` keep their greatest value; every other column is set. With ``newest_by`` a row
+    is a snapshot instead: the one with the greatest value there wins whole (the last of
+    equals), an older one changes nothing. Returns the ``returning`` columns of every row
+    written. Table and column names come from code only, never from input.
     """
     if not rows:
         return []
@@ -83,26 +83,71 @@ async def upsert_rows(
         raise ValueError(f"rows upserted into {table} together must have the same columns")
     settable = [c for c in columns if c not in key and c not in inserted]
     sets = [f"{c} = GREATEST(t.{c}, EXCLUDED.{c})" if c in latest else f"{c} = EXCLUDED.{c}" for c in settable]
+    types = await column_types(conn, table)
+    if unknown := [c for c in columns if c not in types]:
+        raise ValueError(f"{table} has no column {', '.join(unknown)}")
     listed = ", ".join(columns)
+    arrays = ", ".join(f"${i}::{_carried(types[c])}[]" for i, c in enumerate(columns, 1))
+    selected = ", ".join(_from_carried(c, types[c]) for c in columns)
     sql = (
-        f"INSERT INTO {table} AS t ({listed}) SELECT {listed} FROM jsonb_populate_recordset(NULL::{table}, $1::text::jsonb) "
+        f"INSERT INTO {table} AS t ({listed}) SELECT {selected} FROM unnest({arrays}) AS u ({listed}) "
         f"ON CONFLICT ({', '.join(key)}) DO " + (f"UPDATE SET {', '.join(sets)}" if sets else "NOTHING")
         + (f" WHERE t.{newest_by} IS NULL OR t.{newest_by} <= EXCLUDED.{newest_by}" if newest_by and sets else "")
         + (f" RETURNING {', '.join(returning)}" if returning else "")
     )
     kept = newest(rows, key=key, by=newest_by) if newest_by else merged(
         rows, key=key, inserted=inserted, latest=latest)
-    payload = as_json(kept)
+    values = [
+        [None if row[c] is None else as_json(row[c]) for row in kept] if _as_json_text(types[c])
+        else [row[c] for row in kept]
+        for c in columns
+    ]
     if returning:
-        return await conn.fetch(sql, payload)
-    await conn.execute(sql, payload)
+        return await conn.fetch(sql, *values)
+    await conn.execute(sql, *values)
     return []
 
 
+_COLUMN_TYPES: dict[str, dict[str, str]] = {}
+
+
+async def column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:
+    """Each column's SQL type, looked up once per process and table name (the table the name
+    resolves to on the connection's search path: a copy made LIKE it has the same types)."""
+    known = _COLUMN_TYPES.get(table)
+    if known is None:
+        rows = await conn.fetch(
+            "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute "
+            "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
+            table,
+        )
+        known = _COLUMN_TYPES[table] = {r["attname"]: r["type"] for r in rows}
+    return known
+
+
+def _as_json_text(sql_type: str) -> bool:
+    """Whether a column's values travel as JSON text: JSON itself, and arrays (a list would
+    be read as one more dimension of the parameter, and unnest flattens arrays of arrays)."""
+    return sql_type in ("json", "jsonb") or sql_type.endswith("[]")
+
+
+def _carried(sql_type: str) -> str:
+    return "text" if _as_json_text(sql_type) else sql_type
+
+
+def _from_carried(column: str, sql_type: str) -> str:
+    if sql_type in ("json", "jsonb"):
+        return f"u.{column}::{sql_type}"
+    if sql_type.endswith("[]"):
+        return (f"CASE WHEN u.{column} IS NULL THEN NULL "
+                f"ELSE ARRAY(SELECT jsonb_array_elements_text(u.{column}::jsonb))::{sql_type} END")
+    return f"u.{column}"
+
+
 def as_json(value: Any) -> str:
-    """JSON for ``jsonb_populate_recordset``: what asyncpg would have sent as parameters
-    (a naive datetime is UTC to asyncpg, so it is here)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    """A value as JSON text, ids and times as PostgreSQL reads them (a naive datetime is UTC,
+    as asyncpg takes it)."""
+    return json.dumps(value, separators=(",", ":"), default=_plain)
 
 
 def _plain(value: Any) -> Any:

@@ -7,9 +7,9 @@ time it happened, so any arrival order of the same events gives the same row. Th
 """
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -61,15 +61,14 @@ def status_from(row: asyncpg.Record | dict[str, Any]) -> Status | None:
     return status_of(steps(row))
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of one topic: the status it marks, when, and the step's own columns."""
 
     topic_id: UUID
     community_id: str
     status: Status
     at: datetime
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = MappingProxyType({})
 
 
 async def mark(conn: asyncpg.Connection, steps: Sequence[Step]) -> None:

@@ -32,12 +32,15 @@ async def record(conn: asyncpg.Connection, steps: Sequence[ProgressStep]) -> Non
         row["history"].append(step.entry)
         row["updated_at"] = max(row["updated_at"], step.at)
         last_status[step.topic_id] = step.status
+    rows = list(by_topic.values())
     written = await conn.fetch(
         """
         INSERT INTO topic_progress AS p (topic_id, community_id, title, status, status_rank, history, updated_at)
         SELECT s.topic_id, s.community_id, s.title, s.status, s.status_rank,
-               (SELECT jsonb_agg(h ORDER BY h->>'at', h::text) FROM jsonb_array_elements(s.history) h), s.updated_at
-        FROM jsonb_populate_recordset(NULL::topic_progress, $1::text::jsonb) s
+               (SELECT jsonb_agg(h ORDER BY h->>'at', h::text) FROM jsonb_array_elements(s.history::jsonb) h),
+               s.updated_at
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[])
+             AS s (topic_id, community_id, title, status, status_rank, history, updated_at)
         ON CONFLICT (topic_id) DO UPDATE SET
             title = coalesce(EXCLUDED.title, p.title),
             history = (SELECT jsonb_agg(h ORDER BY h->>'at', h::text)
@@ -45,7 +48,8 @@ async def record(conn: asyncpg.Connection, steps: Sequence[ProgressStep]) -> Non
             updated_at = greatest(EXCLUDED.updated_at, p.updated_at)
         RETURNING topic_id, history, status
         """,
-        as_json(list(by_topic.values())),
+        *([row[c] for row in rows] for c in ("topic_id", "community_id", "title", "status", "status_rank")),
+        [as_json(row["history"]) for row in rows], [row["updated_at"] for row in rows],
     )
     changed: dict[UUID, Status] = {}
     for row in written:
