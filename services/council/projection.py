@@ -4,7 +4,8 @@ The view: one ``screening_queue`` row per topic (read as ``council_topics``), fo
 topic's whole life: intake's submission and resubmissions, council's own screenings and
 research, the meeting's agenda, deferral, dropping and resolution, and publication's
 disclosure, return, implementation, closing and escalation. Each event writes its own
-step's columns and the status follows from ``yishi_contracts.lifecycle`` (adapters.topics_view).
+step's columns and the status follows from ``yishi_contracts.lifecycle`` (adapters.topics_view);
+every handler takes a batch's events of its type and writes them in one statement.
 
 The registry's divisions and settings are kept by ``registry_projection``.
 
@@ -53,8 +54,9 @@ from .service_layer.research import reopen_research
 Conn = asyncpg.Connection
 
 
-async def _step(conn: Conn, envelope: Envelope[Any], status: Status, at: datetime, **values: Any) -> None:
-    await topics_view.mark(conn, envelope.data.topic_id, envelope.data.community_id, status, at, **values)
+def _step(envelope: Envelope[Any], status: Status, at: datetime, **values: Any) -> topics_view.Step:
+    """The step of its topic an event marks: the status, its time, the step's own columns."""
+    return topics_view.Step(envelope.data.topic_id, envelope.data.community_id, status, at, values)
 
 
 def build_projection(runtime: ServiceRuntime[CouncilViews]) -> Projection:
@@ -63,77 +65,86 @@ def build_projection(runtime: ServiceRuntime[CouncilViews]) -> Projection:
         topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic],
     )
 
-    @view.on(TopicSubmitted)
-    async def on_topic_submitted(conn: Conn, envelope: Envelope[TopicSubmitted]) -> None:
-        e = envelope.data
-        await _step(conn, envelope, Status.submitted, e.submitted_at, title=e.title, description=e.description,
-                    location=e.location, source=str(e.source), channel=str(e.channel))
+    @view.on_batch(TopicSubmitted)
+    async def on_topic_submitted(conn: Conn, envelopes: list[Envelope[TopicSubmitted]]) -> None:
+        await topics_view.mark(conn, [
+            _step(e, Status.submitted, e.data.submitted_at, title=e.data.title, description=e.data.description,
+                  location=e.data.location, source=str(e.data.source), channel=str(e.data.channel))
+            for e in envelopes
+        ])
 
-    @view.on(TopicResubmitted)
-    async def on_topic_resubmitted(conn: Conn, envelope: Envelope[TopicResubmitted]) -> None:
-        e = envelope.data
-        await _step(conn, envelope, Status.resubmitted, e.resubmitted_at, resubmission_details=e.details)
+    @view.on_batch(TopicResubmitted)
+    async def on_topic_resubmitted(conn: Conn, envelopes: list[Envelope[TopicResubmitted]]) -> None:
+        await topics_view.mark(conn, [
+            _step(e, Status.resubmitted, e.data.resubmitted_at, resubmission_details=e.data.details) for e in envelopes
+        ])
 
-    @view.on(TopicScreened)
-    async def on_topic_screened(conn: Conn, envelope: Envelope[TopicScreened]) -> None:
-        e = envelope.data
-        await _step(conn, envelope, Status(e.decision.outcome), e.screened_at, screened_outcome=e.decision.outcome,
-                    council_id=e.council_id, decision=e.decision.model_dump(mode="json"), screened_by=e.screened_by)
+    @view.on_batch(TopicScreened)
+    async def on_topic_screened(conn: Conn, envelopes: list[Envelope[TopicScreened]]) -> None:
+        await topics_view.mark(conn, [
+            _step(e, Status(e.data.decision.outcome), e.data.screened_at, screened_outcome=e.data.decision.outcome,
+                  council_id=e.data.council_id, decision=e.data.decision.model_dump(mode="json"),
+                  screened_by=e.data.screened_by)
+            for e in envelopes
+        ])
 
-    @view.on(ResearchCompleted)
-    async def on_research_completed(conn: Conn, envelope: Envelope[ResearchCompleted]) -> None:
-        await _step(conn, envelope, Status.researched, envelope.data.completed_at)
+    @view.on_batch(ResearchCompleted)
+    async def on_research_completed(conn: Conn, envelopes: list[Envelope[ResearchCompleted]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.researched, e.data.completed_at) for e in envelopes])
 
-    @view.on(ResearchReopened)
-    async def on_research_reopened(conn: Conn, envelope: Envelope[ResearchReopened]) -> None:
-        e = envelope.data
-        await _step(conn, envelope, Status.researching, e.reopened_at, reopen_cause=e.cause)
+    @view.on_batch(ResearchReopened)
+    async def on_research_reopened(conn: Conn, envelopes: list[Envelope[ResearchReopened]]) -> None:
+        await topics_view.mark(conn, [
+            _step(e, Status.researching, e.data.reopened_at, reopen_cause=e.data.cause) for e in envelopes
+        ])
 
-    @view.on(MeetingScheduled)
-    async def on_meeting_scheduled(conn: Conn, envelope: Envelope[MeetingScheduled]) -> None:
+    @view.on_batch(MeetingScheduled)
+    async def on_meeting_scheduled(conn: Conn, envelopes: list[Envelope[MeetingScheduled]]) -> None:
         # The event says when the meeting will be, not when it was convened: that is its time.
-        for topic_id in envelope.data.topic_ids:
-            await topics_view.mark(conn, topic_id, envelope.data.community_id, Status.scheduled, envelope.time)
+        await topics_view.mark(conn, [
+            topics_view.Step(topic_id, e.data.community_id, Status.scheduled, e.time)
+            for e in envelopes for topic_id in e.data.topic_ids
+        ])
 
-    @view.on(TopicDeferred)
-    async def on_topic_deferred(conn: Conn, envelope: Envelope[TopicDeferred]) -> None:
-        await _step(conn, envelope, Status.deferred, envelope.data.deferred_at)
+    @view.on_batch(TopicDeferred)
+    async def on_topic_deferred(conn: Conn, envelopes: list[Envelope[TopicDeferred]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.deferred, e.data.deferred_at) for e in envelopes])
 
-    @view.on(TopicDropped)
-    async def on_topic_dropped(conn: Conn, envelope: Envelope[TopicDropped]) -> None:
-        await _step(conn, envelope, Status.dropped, envelope.data.dropped_at)
+    @view.on_batch(TopicDropped)
+    async def on_topic_dropped(conn: Conn, envelopes: list[Envelope[TopicDropped]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.dropped, e.data.dropped_at) for e in envelopes])
 
-    @view.on(ResolutionAdopted)
-    async def on_resolution_adopted(conn: Conn, envelope: Envelope[ResolutionAdopted]) -> None:
-        await _step(conn, envelope, Status.resolved, envelope.data.adopted_at)
+    @view.on_batch(ResolutionAdopted)
+    async def on_resolution_adopted(conn: Conn, envelopes: list[Envelope[ResolutionAdopted]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.resolved, e.data.adopted_at) for e in envelopes])
 
-    @view.on(DisclosureStarted)
-    async def on_disclosure_started(conn: Conn, envelope: Envelope[DisclosureStarted]) -> None:
-        await _step(conn, envelope, Status.in_disclosure, envelope.data.published_at)
+    @view.on_batch(DisclosureStarted)
+    async def on_disclosure_started(conn: Conn, envelopes: list[Envelope[DisclosureStarted]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.in_disclosure, e.data.published_at) for e in envelopes])
 
-    @view.on(TopicReturnedToCouncil)
-    async def on_topic_returned_to_council(conn: Conn, envelope: Envelope[TopicReturnedToCouncil]) -> None:
-        await _step(conn, envelope, Status.returned_to_council, envelope.data.returned_at)
+    @view.on_batch(TopicReturnedToCouncil)
+    async def on_topic_returned_to_council(conn: Conn, envelopes: list[Envelope[TopicReturnedToCouncil]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.returned_to_council, e.data.returned_at) for e in envelopes])
 
-    @view.on(ImplementationStarted)
-    async def on_implementation_started(conn: Conn, envelope: Envelope[ImplementationStarted]) -> None:
-        await _step(conn, envelope, Status.implementing, envelope.data.started_at)
+    @view.on_batch(ImplementationStarted)
+    async def on_implementation_started(conn: Conn, envelopes: list[Envelope[ImplementationStarted]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.implementing, e.data.started_at) for e in envelopes])
 
-    @view.on(ImplementationReopened)
-    async def on_implementation_reopened(conn: Conn, envelope: Envelope[ImplementationReopened]) -> None:
-        await _step(conn, envelope, Status.reopened, envelope.data.reopened_at)
+    @view.on_batch(ImplementationReopened)
+    async def on_implementation_reopened(conn: Conn, envelopes: list[Envelope[ImplementationReopened]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.reopened, e.data.reopened_at) for e in envelopes])
 
-    @view.on(ImplementationCompleted)
-    async def on_implementation_completed(conn: Conn, envelope: Envelope[ImplementationCompleted]) -> None:
-        await _step(conn, envelope, Status.implemented, envelope.data.completed_at)
+    @view.on_batch(ImplementationCompleted)
+    async def on_implementation_completed(conn: Conn, envelopes: list[Envelope[ImplementationCompleted]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.implemented, e.data.completed_at) for e in envelopes])
 
-    @view.on(TopicClosed)
-    async def on_topic_closed(conn: Conn, envelope: Envelope[TopicClosed]) -> None:
-        await _step(conn, envelope, Status.closed, envelope.data.closed_at)
+    @view.on_batch(TopicClosed)
+    async def on_topic_closed(conn: Conn, envelopes: list[Envelope[TopicClosed]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.closed, e.data.closed_at) for e in envelopes])
 
-    @view.on(MatterEscalated)
-    async def on_matter_escalated(conn: Conn, envelope: Envelope[MatterEscalated]) -> None:
-        await _step(conn, envelope, Status.escalated, envelope.data.escalated_at)
+    @view.on_batch(MatterEscalated)
+    async def on_matter_escalated(conn: Conn, envelopes: list[Envelope[MatterEscalated]]) -> None:
+        await topics_view.mark(conn, [_step(e, Status.escalated, e.data.escalated_at) for e in envelopes])
 
     @view.reacts_to(TopicDeferred)
     async def react_to_topic_deferred(conn: Conn, envelope: Envelope[TopicDeferred]) -> None:

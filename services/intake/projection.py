@@ -38,10 +38,10 @@ progress = Projection("topic_progress", tables=["topic_progress"], topics=[strea
 """Kept from all four services' streams: every one publishes steps of a topic's life."""
 
 
-async def on_topic_step(conn: asyncpg.Connection, envelope: Envelope[Any]) -> None:
-    """Every event of a topic's life marks a step of its progress (a meeting's, one per topic)."""
-    for step in steps_of(envelope.data, envelope.time):
-        await topic_progress.record(conn, step)
+async def on_topic_step(conn: asyncpg.Connection, envelopes: list[Envelope[Any]]) -> None:
+    """Every event of a topic's life marks a step of its progress (a meeting's, one per topic):
+    a batch's steps of every kind are written together."""
+    await topic_progress.record(conn, [step for e in envelopes for step in steps_of(e.data, e.time)])
 
 
 STEP_EVENTS = (
@@ -63,5 +63,4 @@ STEP_EVENTS = (
     MeetingScheduled,
 )
 """The events of a topic's life (``lifecycle.LIFECYCLE_EVENTS``), in the order the AsyncAPI document lists them."""
-for event_type in STEP_EVENTS:
-    progress.on(event_type)(on_topic_step)
+progress.on_batch(*STEP_EVENTS)(on_topic_step)

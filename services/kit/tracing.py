@@ -182,6 +182,23 @@ def event_span(name: str, envelope: Any, *, kind: SpanKind, **attributes: Any) -
         yield span
 
 
+MAX_LINKS = 128
+"""The SDK's default limit of links per span: a batch span links to no more of its events."""
+
+
+@contextmanager
+def batch_span(name: str, envelopes: list[Any], *, kind: SpanKind, **attributes: Any) -> Iterator[trace.Span]:
+    """A span for work on several events at once (a projection's batch of one kind): the child
+    of the span in progress, linked to each event's own trace context (the first
+    :data:`MAX_LINKS`), so each event's trace leads to it. Events are not recorded in it."""
+    links = None
+    if enabled():  # no links to parse for a tracer that records nothing
+        found = (_parent(e.traceparent, e.tracestate) for e in envelopes[:MAX_LINKS])
+        links = [Link(trace.get_current_span(p).get_span_context()) for p in found if p is not None]
+    with _TRACER.start_as_current_span(name, kind=kind, attributes=attributes, links=links) as span:
+        yield span
+
+
 def start_publish_span(topic: str, headers: dict[str, str], *, waited: float) -> trace.Span:
     """A producer span for one outbox row, the child of the event's own trace context: the
     trace shows when the event left the outbox, and how long it waited there."""

@@ -7,6 +7,9 @@ the meeting's own public events — correct in any arrival order and rebuildable
 - ``council_rosters``: the latest snapshot of each council (CouncilCompositionChanged).
 - ``meetings`` and ``meeting_outcomes``: what the meeting service has published.
 
+Each handler takes a batch's events of its type and writes them together, except the
+outcomes (adopted, deferred, dropped share one row per meeting and topic), one at a time.
+
 ``meeting_rules`` is the service's own configuration, not a view: a rebuild leaves it alone.
 """
 
@@ -35,36 +38,45 @@ def _step(event: object) -> Status:
 def build_projection() -> Projection:
     view = Projection("meeting_views", tables=TABLES, topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic])
 
-    @view.on(TopicSubmitted)
-    async def on_topic_submitted(conn: asyncpg.Connection, envelope: Envelope[TopicSubmitted]) -> None:
-        await tables.keep_topic(conn, envelope, title=envelope.data.title)
+    @view.on_batch(TopicSubmitted)
+    async def on_topic_submitted(conn: asyncpg.Connection, envelopes: list[Envelope[TopicSubmitted]]) -> None:
+        await tables.keep_topics(conn, [
+            {"topic_id": e.data.topic_id, "community_id": e.data.community_id, "title": e.data.title} for e in envelopes
+        ])
 
-    @view.on(TopicScreened)
-    async def on_topic_screened(conn: asyncpg.Connection, envelope: Envelope[TopicScreened]) -> None:
-        await tables.keep_topic(conn, envelope, category=getattr(envelope.data.decision, "category", None))
+    @view.on_batch(TopicScreened)
+    async def on_topic_screened(conn: asyncpg.Connection, envelopes: list[Envelope[TopicScreened]]) -> None:
+        await tables.keep_topics(conn, [
+            {"topic_id": e.data.topic_id, "community_id": e.data.community_id,
+             "category": getattr(e.data.decision, "category", None)}
+            for e in envelopes
+        ])
 
-    @view.on(ResearchCompleted)
-    async def on_research_completed(conn: asyncpg.Connection, envelope: Envelope[ResearchCompleted]) -> None:
-        await tables.keep_research(conn, envelope.data)
+    @view.on_batch(ResearchCompleted)
+    async def on_research_completed(conn: asyncpg.Connection, envelopes: list[Envelope[ResearchCompleted]]) -> None:
+        await tables.keep_research(conn, [e.data for e in envelopes])
 
-    @view.on(ResearchReopened)
-    async def on_research_reopened(conn: asyncpg.Connection, envelope: Envelope[ResearchReopened]) -> None:
-        e = envelope.data
-        await tables.keep_step(conn, e.topic_id, e.community_id, _step(e), e.reopened_at)
+    @view.on_batch(ResearchReopened)
+    async def on_research_reopened(conn: asyncpg.Connection, envelopes: list[Envelope[ResearchReopened]]) -> None:
+        await tables.keep_steps(conn, [
+            (e.data.topic_id, e.data.community_id, _step(e.data), e.data.reopened_at) for e in envelopes
+        ])
 
-    @view.on(CouncilCompositionChanged)
+    @view.on_batch(CouncilCompositionChanged)
     async def on_council_composition_changed(
-        conn: asyncpg.Connection, envelope: Envelope[CouncilCompositionChanged]
+        conn: asyncpg.Connection, envelopes: list[Envelope[CouncilCompositionChanged]]
     ) -> None:
-        await tables.keep_roster(conn, envelope.data)
+        await tables.keep_rosters(conn, [e.data for e in envelopes])
 
-    @view.on(MeetingScheduled)
-    async def on_meeting_scheduled(conn: asyncpg.Connection, envelope: Envelope[MeetingScheduled]) -> None:
-        e = envelope.data
-        await tables.keep_meeting(conn, e)
+    @view.on_batch(MeetingScheduled)
+    async def on_meeting_scheduled(conn: asyncpg.Connection, envelopes: list[Envelope[MeetingScheduled]]) -> None:
+        await tables.keep_meetings(conn, [e.data for e in envelopes])
         # The event says when the meeting sits, not when it was convened: the envelope does.
-        await tables.keep_steps(conn, e.topic_ids, e.community_id, _step(e), envelope.time)
+        await tables.keep_steps(conn, [
+            (topic_id, e.data.community_id, _step(e.data), e.time) for e in envelopes for topic_id in e.data.topic_ids
+        ])
 
+    # A meeting's outcome on a topic is one row whichever way it went: these follow batch order.
     @view.on(ResolutionAdopted)
     async def on_resolution_adopted(conn: asyncpg.Connection, envelope: Envelope[ResolutionAdopted]) -> None:
         e = envelope.data

@@ -3,11 +3,13 @@ and the reactions that start a disclosure and record escalation grounds.
 
 No personal data: titles, codes and dates only. Each step writes its own columns (times keep
 their latest value), so events arriving in any order give the same row; the status is derived
-when read (adapters/views.py). Publication's own events come back from its Kafka topic too, so
+when read (adapters/views.py). Steps are written a batch at a time; a resolution and its
+disclosure one event at a time, in order. Publication's own events come back from its Kafka topic too, so
 a rebuild from offset 0 restores everything; applied inline first, they are not applied twice.
 """
 
-from typing import TypeAlias
+from collections.abc import Iterator
+from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
@@ -18,6 +20,7 @@ from services.kit.ports import Service
 from services.kit.projection import Projection
 
 from .adapters import board
+from .adapters.board import Mark
 from .service_layer.config import PublicationConfig
 from .service_layer.disclosures import start_disclosure
 from .service_layer.escalation import ground_from_screening
@@ -27,64 +30,77 @@ TABLES = ["board", "resolutions", "disclosures"]
 Conn: TypeAlias = asyncpg.Connection
 
 
+def _data(envelopes: list[Envelope[Any]]) -> Iterator[Any]:
+    return (e.data for e in envelopes)
+
+
 def build_projection(runtime: Service[PublicationViews], config: PublicationConfig | None = None) -> Projection:
     config = config or PublicationConfig.from_env()
     view = Projection("public_board", tables=TABLES, topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic])
 
-    @view.on(c.TopicSubmitted)
-    async def on_topic_submitted(conn: Conn, e: Envelope[c.TopicSubmitted]) -> None:
-        t = e.data
-        await board.mark(conn, t.topic_id, t.community_id, latest={"submitted_at": t.submitted_at},
-                         title=t.title, source=t.source.value, channel=t.channel.value)
+    @view.on_batch(c.TopicSubmitted)
+    async def on_topic_submitted(conn: Conn, es: list[Envelope[c.TopicSubmitted]]) -> None:
+        await board.mark(conn, [
+            Mark(t.topic_id, t.community_id, {"submitted_at": t.submitted_at},
+                 {"title": t.title, "source": t.source.value, "channel": t.channel.value})
+            for t in _data(es)
+        ])
 
-    @view.on(c.TopicResubmitted)
-    async def on_topic_resubmitted(conn: Conn, e: Envelope[c.TopicResubmitted]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"resubmitted_at": e.data.resubmitted_at})
+    @view.on_batch(c.TopicResubmitted)
+    async def on_topic_resubmitted(conn: Conn, es: list[Envelope[c.TopicResubmitted]]) -> None:
+        await board.mark(conn, [Mark(t.topic_id, t.community_id, {"resubmitted_at": t.resubmitted_at}) for t in _data(es)])
 
-    @view.on(c.TopicScreened)
-    async def on_topic_screened(conn: Conn, e: Envelope[c.TopicScreened]) -> None:
-        s, decision = e.data, e.data.decision
-        await board.mark(
-            conn, s.topic_id, s.community_id, latest={"screened_at": s.screened_at},
-            screening_outcome=decision.outcome, category=getattr(decision, "category", None),
-            exclusion_reason=getattr(decision, "reason", None), merged_into=getattr(decision, "merged_into", None),
-        )
+    @view.on_batch(c.TopicScreened)
+    async def on_topic_screened(conn: Conn, es: list[Envelope[c.TopicScreened]]) -> None:
+        await board.mark(conn, [
+            Mark(s.topic_id, s.community_id, {"screened_at": s.screened_at}, {
+                "screening_outcome": s.decision.outcome, "category": getattr(s.decision, "category", None),
+                "exclusion_reason": getattr(s.decision, "reason", None),
+                "merged_into": getattr(s.decision, "merged_into", None),
+            })
+            for s in _data(es)
+        ])
 
     @view.reacts_to(c.TopicScreened)
     async def react_to_topic_screened(conn: Conn, e: Envelope[c.TopicScreened]) -> None:
         await ground_from_screening(runtime, runtime.on(conn), e)
 
-    @view.on(c.ResearchCompleted)
-    async def on_research_completed(conn: Conn, e: Envelope[c.ResearchCompleted]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"researched_at": e.data.completed_at})
+    @view.on_batch(c.ResearchCompleted)
+    async def on_research_completed(conn: Conn, es: list[Envelope[c.ResearchCompleted]]) -> None:
+        await board.mark(conn, [Mark(r.topic_id, r.community_id, {"researched_at": r.completed_at}) for r in _data(es)])
 
-    @view.on(c.ResearchReopened)
-    async def on_research_reopened(conn: Conn, e: Envelope[c.ResearchReopened]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"research_reopened_at": e.data.reopened_at},
-                         research_reopen_cause=e.data.cause)
+    @view.on_batch(c.ResearchReopened)
+    async def on_research_reopened(conn: Conn, es: list[Envelope[c.ResearchReopened]]) -> None:
+        await board.mark(conn, [
+            Mark(r.topic_id, r.community_id, {"research_reopened_at": r.reopened_at}, {"research_reopen_cause": r.cause})
+            for r in _data(es)
+        ])
 
-    @view.on(c.MeetingScheduled)
-    async def on_meeting_scheduled(conn: Conn, e: Envelope[c.MeetingScheduled]) -> None:
-        for topic_id in e.data.topic_ids:
-            await board.mark(conn, topic_id, e.data.community_id, latest={"scheduled_at": e.time},
-                             meeting_scheduled_for=e.data.scheduled_for)
+    @view.on_batch(c.MeetingScheduled)
+    async def on_meeting_scheduled(conn: Conn, es: list[Envelope[c.MeetingScheduled]]) -> None:
+        await board.mark(conn, [
+            Mark(topic_id, e.data.community_id, {"scheduled_at": e.time}, {"meeting_scheduled_for": e.data.scheduled_for})
+            for e in es for topic_id in e.data.topic_ids
+        ])
 
-    @view.on(c.TopicDeferred)
-    async def on_topic_deferred(conn: Conn, e: Envelope[c.TopicDeferred]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"deferred_at": e.data.deferred_at})
+    @view.on_batch(c.TopicDeferred)
+    async def on_topic_deferred(conn: Conn, es: list[Envelope[c.TopicDeferred]]) -> None:
+        await board.mark(conn, [Mark(d.topic_id, d.community_id, {"deferred_at": d.deferred_at}) for d in _data(es)])
 
-    @view.on(c.TopicDropped)
-    async def on_topic_dropped(conn: Conn, e: Envelope[c.TopicDropped]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"dropped_at": e.data.dropped_at})
+    @view.on_batch(c.TopicDropped)
+    async def on_topic_dropped(conn: Conn, es: list[Envelope[c.TopicDropped]]) -> None:
+        await board.mark(conn, [Mark(d.topic_id, d.community_id, {"dropped_at": d.dropped_at}) for d in _data(es)])
 
+    # A resolution and its disclosure follow batch order: the disclosure a later step ends is
+    # the one opened before it, and the board shows the latest resolution saved.
     @view.on(c.ResolutionAdopted)
     async def on_resolution_adopted(conn: Conn, e: Envelope[c.ResolutionAdopted]) -> None:
         r = e.data
         await board.save_resolution(conn, r.resolution_id, r.topic_id, r.community_id, r.adopted_at, r.model_dump(mode="json"))
         latest = await board.latest_resolution(conn, r.topic_id)
         assert latest is not None  # saved just now
-        await board.mark(conn, r.topic_id, r.community_id, latest={"resolved_at": r.adopted_at},
-                         resolution_text=latest["text"], resolution_id=UUID(latest["resolution_id"]))
+        await board.mark(conn, [Mark(r.topic_id, r.community_id, {"resolved_at": r.adopted_at},
+                                     {"resolution_text": latest["text"], "resolution_id": UUID(latest["resolution_id"])})])
 
     @view.reacts_to(c.ResolutionAdopted)
     async def react_to_resolution_adopted(conn: Conn, e: Envelope[c.ResolutionAdopted]) -> None:
@@ -94,37 +110,43 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
     async def on_disclosure_started(conn: Conn, e: Envelope[c.DisclosureStarted]) -> None:
         s = e.data
         await board.open_disclosure(conn, s.resolution_id, s.topic_id, s.community_id, s.published_at, s.ends_at)
-        await board.mark(conn, s.topic_id, s.community_id, latest={"disclosed_at": s.published_at},
-                         disclosure_ends_at=s.ends_at)
+        await board.mark(conn, [Mark(s.topic_id, s.community_id, {"disclosed_at": s.published_at},
+                                     {"disclosure_ends_at": s.ends_at})])
 
     @view.on(c.TopicReturnedToCouncil)
     async def on_topic_returned_to_council(conn: Conn, e: Envelope[c.TopicReturnedToCouncil]) -> None:
         await board.end_disclosure(conn, e.data.topic_id, "returned", e.data.resolution_id)
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"returned_to_council_at": e.data.returned_at})
+        await board.mark(conn, [Mark(e.data.topic_id, e.data.community_id, {"returned_to_council_at": e.data.returned_at})])
 
     @view.on(c.ImplementationStarted)
     async def on_implementation_started(conn: Conn, e: Envelope[c.ImplementationStarted]) -> None:
         await board.end_disclosure(conn, e.data.topic_id, "concluded")
-        await board.mark(conn, e.data.topic_id, e.data.community_id,
-                         latest={"implementation_started_at": e.data.started_at, "implementation_round": e.data.round})
+        await board.mark(conn, [Mark(e.data.topic_id, e.data.community_id,
+                                     {"implementation_started_at": e.data.started_at, "implementation_round": e.data.round})])
 
-    @view.on(c.ImplementationCompleted)
-    async def on_implementation_completed(conn: Conn, e: Envelope[c.ImplementationCompleted]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"implemented_at": e.data.completed_at},
-                         implemented_on_time=e.data.on_time)
+    @view.on_batch(c.ImplementationCompleted)
+    async def on_implementation_completed(conn: Conn, es: list[Envelope[c.ImplementationCompleted]]) -> None:
+        await board.mark(conn, [
+            Mark(i.topic_id, i.community_id, {"implemented_at": i.completed_at}, {"implemented_on_time": i.on_time})
+            for i in _data(es)
+        ])
 
-    @view.on(c.ImplementationReopened)
-    async def on_implementation_reopened(conn: Conn, e: Envelope[c.ImplementationReopened]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id,
-                         latest={"reopened_at": e.data.reopened_at, "implementation_round": e.data.round})
+    @view.on_batch(c.ImplementationReopened)
+    async def on_implementation_reopened(conn: Conn, es: list[Envelope[c.ImplementationReopened]]) -> None:
+        await board.mark(conn, [
+            Mark(i.topic_id, i.community_id, {"reopened_at": i.reopened_at, "implementation_round": i.round})
+            for i in _data(es)
+        ])
 
-    @view.on(c.TopicClosed)
-    async def on_topic_closed(conn: Conn, e: Envelope[c.TopicClosed]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"closed_at": e.data.closed_at})
+    @view.on_batch(c.TopicClosed)
+    async def on_topic_closed(conn: Conn, es: list[Envelope[c.TopicClosed]]) -> None:
+        await board.mark(conn, [Mark(t.topic_id, t.community_id, {"closed_at": t.closed_at}) for t in _data(es)])
 
-    @view.on(c.MatterEscalated)
-    async def on_matter_escalated(conn: Conn, e: Envelope[c.MatterEscalated]) -> None:
-        await board.mark(conn, e.data.topic_id, e.data.community_id, latest={"escalated_at": e.data.escalated_at},
-                         escalation_kind=e.data.kind.value)
+    @view.on_batch(c.MatterEscalated)
+    async def on_matter_escalated(conn: Conn, es: list[Envelope[c.MatterEscalated]]) -> None:
+        await board.mark(conn, [
+            Mark(m.topic_id, m.community_id, {"escalated_at": m.escalated_at}, {"escalation_kind": m.kind.value})
+            for m in _data(es)
+        ])
 
     return view

@@ -6,13 +6,16 @@ time it happened, so any arrival order of the same events gives the same row. Th
 (never by SQL of our own, never by arrival order) and stored so queries can filter on it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import asyncpg
 from yishi_contracts import Status, status_of
+
+from services.kit.upsert import upsert_rows
 
 from ..service_layer.ports import TopicRecord
 
@@ -39,6 +42,7 @@ STEP_COLUMNS: dict[Status, str] = {
 }
 """The time column of each status; the four outcomes of a screening share ``screened_at``
 (its outcome is in ``screened_outcome``)."""
+_READ_FOR_STATUS = ("topic_id", "status", "screened_outcome", *dict.fromkeys(STEP_COLUMNS.values()))
 
 
 def steps(row: asyncpg.Record | dict[str, Any]) -> Iterator[tuple[datetime, Status]]:
@@ -57,24 +61,43 @@ def status_from(row: asyncpg.Record | dict[str, Any]) -> Status | None:
     return status_of(steps(row))
 
 
-async def mark(
-    conn: asyncpg.Connection, topic_id: UUID, community_id: str, status: Status, at: datetime, **values: Any
-) -> None:
-    """One step of the topic: its time (the latest kept), the step's own ``values``, then the status.
+class Step(NamedTuple):
+    """One step of one topic: the status it marks, when, and the step's own columns."""
+
+    topic_id: UUID
+    community_id: str
+    status: Status
+    at: datetime
+    values: Mapping[str, Any] = MappingProxyType({})
+
+
+async def mark(conn: asyncpg.Connection, steps: Sequence[Step]) -> None:
+    """Steps of topics, one statement per kind: each step's time (the latest kept) and its own
+    values, then the status of every row whose steps now say another one.
 
     Column names come from code only, never from input."""
-    column = STEP_COLUMNS[status]
-    names = [column, *values]
-    assignments = [f"{column} = GREATEST(q.{column}, EXCLUDED.{column})", *(f"{n} = EXCLUDED.{n}" for n in values)]
-    row = await conn.fetchrow(
-        f"INSERT INTO {TABLE} AS q (topic_id, community_id, status, {', '.join(names)}) "
-        f"VALUES ($1, $2, $3, {', '.join(f'${i}' for i in range(4, 4 + len(names)))}) "
-        f"ON CONFLICT (topic_id) DO UPDATE SET {', '.join(assignments)} RETURNING *",
-        topic_id, community_id, status.value, at, *values.values(),
-    )
-    current = status_from(row)
-    if current is not None and current != row["status"]:
-        await conn.execute(f"UPDATE {TABLE} SET status = $2 WHERE topic_id = $1", topic_id, current.value)
+    kinds: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for step in steps:
+        column = STEP_COLUMNS[step.status]
+        row = {"topic_id": step.topic_id, "community_id": step.community_id, "status": step.status.value,
+               column: step.at, **step.values}
+        kinds.setdefault((column, tuple(step.values)), []).append(row)
+    changed: dict[UUID, str] = {}
+    for (column, _), rows in kinds.items():
+        written = await upsert_rows(conn, TABLE, rows, inserted=("community_id", "status"), latest=(column,),
+                                    returning=_READ_FOR_STATUS)
+        for row in written:
+            current = status_from(row)
+            if current is not None and current != row["status"]:
+                changed[row["topic_id"]] = current.value
+            else:
+                changed.pop(row["topic_id"], None)
+    if changed:
+        await conn.execute(
+            f"UPDATE {TABLE} AS q SET status = s.status FROM unnest($1::uuid[], $2::text[]) AS s (topic_id, status) "
+            "WHERE q.topic_id = s.topic_id",
+            list(changed), list(changed.values()),
+        )
 
 
 def record(row: asyncpg.Record) -> TopicRecord:

@@ -6,7 +6,7 @@ latest time (``greatest``), so any arrival order — and a rebuild — gives the
 Nothing here decides what the steps mean: ``domain.agenda.AgendaCandidate`` does.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,7 @@ import asyncpg
 from yishi_contracts import CouncilCompositionChanged, MeetingScheduled, ResearchCompleted
 from yishi_contracts.lifecycle import Status
 
-from services.kit.upsert import upsert_topic_row
+from services.kit.upsert import upsert_rows
 
 STEP_COLUMNS: dict[Status, str] = {
     Status.researched: "researched_at",
@@ -28,72 +28,58 @@ STEP_COLUMNS: dict[Status, str] = {
 """Where ``agenda_candidates`` keeps the latest time of each step of a topic's life."""
 
 
-async def keep_topic(conn: asyncpg.Connection, envelope: Any, **values: Any) -> None:
-    """A topic's title or category, as intake and council publish them."""
-    await upsert_topic_row(conn, "agenda_candidates", envelope, **values)
+async def keep_topics(conn: asyncpg.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Topics' titles or categories, as intake and council publish them (``topic_id``,
+    ``community_id`` and the same columns in every row)."""
+    await upsert_rows(conn, "agenda_candidates", rows)
 
 
 async def keep_step(conn: asyncpg.Connection, topic_id: UUID, community_id: str, status: Status, at: datetime) -> None:
     """The latest time of one step of a topic's life."""
-    await keep_steps(conn, [topic_id], community_id, status, at)
+    await keep_steps(conn, [(topic_id, community_id, status, at)])
 
 
-async def keep_steps(conn: asyncpg.Connection, topic_ids: Sequence[UUID], community_id: str, status: Status,
-                     at: datetime) -> None:
-    """The latest time of one step for several topics (a meeting scheduled with its agenda)."""
-    column = STEP_COLUMNS[status]
-    await conn.execute(
-        f"INSERT INTO agenda_candidates (topic_id, community_id, {column}) "
-        f"SELECT topic_id, $2, $3 FROM unnest($1::uuid[]) AS topic_id "
-        f"ON CONFLICT (topic_id) DO UPDATE SET {column} = greatest(agenda_candidates.{column}, EXCLUDED.{column})",
-        list(topic_ids), community_id, at,
-    )
+async def keep_steps(conn: asyncpg.Connection, steps: Iterable[tuple[UUID, str, Status, datetime]]) -> None:
+    """The latest time of steps of topics' lives, ``(topic_id, community_id, status, at)`` each
+    (a batch of events, or a meeting scheduled with its agenda): one statement per step."""
+    by_column: dict[str, list[dict[str, Any]]] = {}
+    for topic_id, community_id, status, at in steps:
+        column = STEP_COLUMNS[status]
+        by_column.setdefault(column, []).append({"topic_id": topic_id, "community_id": community_id, column: at})
+    for column, rows in by_column.items():
+        await upsert_rows(conn, "agenda_candidates", rows, latest=(column,))
 
 
-async def keep_research(conn: asyncpg.Connection, e: ResearchCompleted) -> None:
-    """The latest completed research of a topic: its plan, its invitees and when it was completed."""
-    await conn.execute(
-        """
-        INSERT INTO agenda_candidates
-            (topic_id, community_id, council_id, feasibility, consultation_plan, invitees, researched_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
-        ON CONFLICT (topic_id) DO UPDATE SET
-            council_id = EXCLUDED.council_id, feasibility = EXCLUDED.feasibility,
-            consultation_plan = EXCLUDED.consultation_plan, invitees = EXCLUDED.invitees,
-            researched_at = EXCLUDED.researched_at
-        WHERE agenda_candidates.researched_at IS NULL OR agenda_candidates.researched_at <= EXCLUDED.researched_at
-        """,
-        e.topic_id, e.community_id, e.council_id, str(e.feasibility), e.consultation_plan,
-        [i.model_dump(mode="json") for i in e.invitees], e.completed_at,
-    )
+async def keep_research(conn: asyncpg.Connection, events: Sequence[ResearchCompleted]) -> None:
+    """The latest completed research of each topic: its plan, its invitees and when it was completed."""
+    rows = [
+        {"topic_id": e.topic_id, "community_id": e.community_id, "council_id": e.council_id,
+         "feasibility": str(e.feasibility), "consultation_plan": e.consultation_plan,
+         "invitees": [i.model_dump(mode="json") for i in e.invitees], "researched_at": e.completed_at}
+        for e in events
+    ]
+    await upsert_rows(conn, "agenda_candidates", rows, newest_by="researched_at")
 
 
-async def keep_roster(conn: asyncpg.Connection, e: CouncilCompositionChanged) -> None:
-    """The latest snapshot of a council; an older one arriving late changes nothing."""
-    await conn.execute(
-        """
-        INSERT INTO council_rosters (council_id, community_id, chair_id, chair_name, fixed_members, changed_at)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (council_id) DO UPDATE SET
-            community_id = EXCLUDED.community_id, chair_id = EXCLUDED.chair_id, chair_name = EXCLUDED.chair_name,
-            fixed_members = EXCLUDED.fixed_members, changed_at = EXCLUDED.changed_at
-        WHERE council_rosters.changed_at <= EXCLUDED.changed_at
-        """,
-        e.council_id, e.community_id, e.chair_id, e.chair_name,
-        [m.model_dump(mode="json") for m in e.fixed_members], e.changed_at,
-    )
+async def keep_rosters(conn: asyncpg.Connection, events: Sequence[CouncilCompositionChanged]) -> None:
+    """The latest snapshot of each council; an older one arriving late changes nothing."""
+    rows = [
+        {"council_id": e.council_id, "community_id": e.community_id, "chair_id": e.chair_id,
+         "chair_name": e.chair_name, "fixed_members": [m.model_dump(mode="json") for m in e.fixed_members],
+         "changed_at": e.changed_at}
+        for e in events
+    ]
+    await upsert_rows(conn, "council_rosters", rows, key=("council_id",), inserted=(), newest_by="changed_at")
 
 
-async def keep_meeting(conn: asyncpg.Connection, e: MeetingScheduled) -> None:
-    await conn.execute(
-        """
-        INSERT INTO meetings (meeting_id, community_id, council_id, scheduled_for, place, topic_ids)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (meeting_id) DO UPDATE SET
-            scheduled_for = EXCLUDED.scheduled_for, place = EXCLUDED.place, topic_ids = EXCLUDED.topic_ids
-        """,
-        e.meeting_id, e.community_id, e.council_id, e.scheduled_for, e.place, e.topic_ids,
-    )
+async def keep_meetings(conn: asyncpg.Connection, events: Sequence[MeetingScheduled]) -> None:
+    """Meetings as scheduled: where and when they sit, on which topics."""
+    rows = [
+        {"meeting_id": e.meeting_id, "community_id": e.community_id, "council_id": e.council_id,
+         "scheduled_for": e.scheduled_for, "place": e.place, "topic_ids": e.topic_ids}
+        for e in events
+    ]
+    await upsert_rows(conn, "meetings", rows, key=("meeting_id",), inserted=("community_id", "council_id"))
 
 
 async def keep_outcome(conn: asyncpg.Connection, e: Any, outcome: str, at: datetime,

@@ -5,29 +5,39 @@ time it happened (GREATEST), so any arrival order of the same events gives the s
 The topic's status is derived from those columns when read (``views.py``).
 """
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from services.kit.upsert import upsert_rows
 
-async def mark(
-    conn: asyncpg.Connection, topic_id: UUID, community_id: str, *, latest: dict[str, datetime] | None = None, **values: Any
-) -> None:
-    """Upsert a topic's board row: ``latest`` time columns keep their greatest value, ``values`` are set.
+
+@dataclass(frozen=True)
+class Mark:
+    """A step on a topic's board row: ``latest`` columns keep their greatest value (times, a
+    round), ``values`` are set."""
+
+    topic_id: UUID
+    community_id: str
+    latest: Mapping[str, Any]
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+async def mark(conn: asyncpg.Connection, marks: Sequence[Mark]) -> None:
+    """Upsert topics' board rows, one statement per kind of step.
 
     Column names come from code only, never from input.
     """
-    latest = latest or {}
-    cols = [*latest, *values]
-    sets = [f"{c} = GREATEST(board.{c}, EXCLUDED.{c})" for c in latest] + [f"{c} = EXCLUDED.{c}" for c in values]
-    sql = (
-        f"INSERT INTO board (topic_id, community_id, {', '.join(cols)}) "
-        f"VALUES ($1, $2, {', '.join(f'${i + 3}' for i in range(len(cols)))}) "
-        f"ON CONFLICT (topic_id) DO UPDATE SET {', '.join(sets)}"
-    )
-    await conn.execute(sql, topic_id, community_id, *latest.values(), *values.values())
+    kinds: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+    for m in marks:
+        kinds.setdefault((tuple(m.latest), tuple(m.values)), []).append(
+            {"topic_id": m.topic_id, "community_id": m.community_id, **m.latest, **m.values})
+    for (latest, _), rows in kinds.items():
+        await upsert_rows(conn, "board", rows, latest=latest)
 
 
 async def save_resolution(conn: asyncpg.Connection, resolution_id: UUID, topic_id: UUID, community_id: str,
