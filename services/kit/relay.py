@@ -7,7 +7,8 @@ acknowledged them (acks=all, idempotent producer), so a relay killed at any poin
 publishes again on restart what it may have published already: consumers deduplicate.
 
 The relay is pipelined: it reads and sends the next batch while the previous ones wait for
-their acknowledgement (up to ``max_in_flight`` batches), and settles batches oldest first.
+their acknowledgement (up to ``max_in_flight`` batches; a row committed meanwhile is sent at
+once), and settles batches oldest first.
 Rows are sent in id order, and the producer keeps the order of what it was given per
 partition, so one key's events stay in order. The outbox gauges are read at most once per
 ``observe_seconds`` while rows flow, and set to zero when a read finds nothing to send.
@@ -37,7 +38,7 @@ from .settings import KafkaSecurity
 log = logging.getLogger(__name__)
 
 PRODUCER_BATCH_BYTES = 256 * 1024
-PRODUCER_LINGER_MS = 5
+PRODUCER_LINGER_MS = 2
 
 
 def _lock_key(service: str) -> int:
@@ -80,7 +81,7 @@ class OutboxRelay:
         producer: AIOKafkaProducer,
         batch_size: int = 500,
         poll_seconds: float = 2.0,
-        max_in_flight: int = 2,
+        max_in_flight: int = 4,
         observe_seconds: float = 1.0,
     ) -> None:
         self.service = service
@@ -129,9 +130,11 @@ class OutboxRelay:
                 self._wake.clear()
                 if not self._stopping.is_set():  # once stopping, only settle what is in flight
                     await self._fill(conn, flights)
-                if flights:
+                if flights and await self._acknowledged_or_woken(flights):
                     await self._settle(conn, flights.popleft())
                     await self._observe_now_and_then(conn)
+                elif flights:
+                    continue  # new rows while the oldest batch is on its way: send them along
                 elif self._stopping.is_set():
                     return
                 else:
@@ -148,6 +151,19 @@ class OutboxRelay:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:
             pass
+
+    async def _acknowledged_or_woken(self, flights: deque[_Flight]) -> bool:
+        """Wait for the oldest flight's acknowledgement; with room in the pipeline, a row
+        committed meanwhile ends the wait early (so it need not wait for that ack)."""
+        oldest = flights[0].acknowledged
+        if len(flights) >= self._max_in_flight or oldest.done() or self._stopping.is_set():
+            return True
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait((oldest, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        return oldest.done()
 
     async def _fill(self, conn: asyncpg.Connection, flights: deque[_Flight]) -> None:
         """Send batches until ``max_in_flight`` are on their way or nothing is left to send."""
