@@ -6,8 +6,8 @@ transaction per batch. Readers and the live consumer keep using the real tables 
 Once the replay has reached the topics' end, it reads again to the new end of what arrived
 meanwhile (a few rounds, until the rest is small), then swaps in one short transaction:
 
-1. lock the real tables (``processed_events`` first), so the live consumer, and a command
-   applying its own events, wait from here to the commit;
+1. lock the real tables and the views on them (``processed_events`` first), so the live
+   consumer, a command applying its own events, and readers wait from here to the commit;
 2. read the topics' end offsets now and replay the rest into the copy;
 3. move the copies in, the old tables out (and drop them).
 
@@ -20,8 +20,8 @@ its database transaction, so they lag what the tables hold.) A service's own eve
 inline by a command but still in its outbox are absent from the swapped-in tables until the
 live consumer receives them from Kafka a moment later.
 
-If the lock cannot be had quickly (a long reader, a deadlock with a command), the swap gives
-up, forgets the rest it replayed and tries again. Unreadable records are skipped (the live
+If the locks cannot be had within 500 ms (a long reader, a command waiting on the swap while
+the swap waits on it), the swap gives way, forgets the rest it replayed and tries again. Unreadable records are skipped (the live
 consumer dead-lettered them). One rebuild per service database runs at a time.
 """
 
