@@ -1,22 +1,50 @@
-"""Rebuild a projection from the events: empty it, replay its topics from offset 0.
+"""Rebuild a projection from the events, aside, while the live consumer goes on serving.
 
-Everything happens in one transaction, so readers see the old projection until the new
-one is complete. A live consumer of the same service waits on the table locks and then
-skips what the rebuild already applied (processed_events), so rebuilding while the
-service runs is safe. Unreadable records, and those over the size limit, are skipped (the live
-consumer dead-lettered them).
+The events of the projection's topics are replayed from offset 0 into a shadow copy of its
+tables (``services.kit.shadow``), through ``apply_once`` as live consumption does, one
+transaction per batch. Readers and the live consumer keep using the real tables meanwhile.
+Once the replay has reached the topics' end, it reads again to the new end of what arrived
+meanwhile (a few rounds, until the rest is small), then swaps in one short transaction:
+
+1. lock the real tables and the views on them (``processed_events`` first), so the live
+   consumer, a command applying its own events, and readers wait from here to the commit;
+2. read the topics' end offsets now and replay the rest into the copy;
+3. move the copies in, the old tables out (and drop them).
+
+Nothing the live consumer applied is lost by the swap: whatever it applied came from a record
+already in Kafka, so below the end offsets read under the lock, so in the copy; whatever it
+applies after waiting on the lock goes into the swapped-in tables, and what it had applied
+without committing its offsets comes again and is skipped by the copy's ``processed_events``.
+(The group's committed offsets would not do as the boundary: the consumer commits them after
+its database transaction, so they lag what the tables hold.) A service's own events applied
+inline by a command but still in its outbox are absent from the swapped-in tables until the
+live consumer receives them from Kafka a moment later.
+
+If the locks cannot be had within 500 ms (a long reader, a command waiting on the swap while
+the swap waits on it), the swap gives way, forgets the rest it replayed and tries again. Unreadable records, and those over the size limit, are skipped (the
+live consumer dead-lettered them). One rebuild per service database runs at a time.
 """
 
+import asyncio
 import logging
+import time
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import asyncpg
 
 from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
 from .db import connect
-from .kafka_reading import read_to_end
+from .kafka_reading import Offsets, TopicReader
 from .projection import Projection, apply_once
 from .settings import KafkaSecurity
+from .shadow import ShadowCopy
 
 log = logging.getLogger(__name__)
+
+CATCH_UP_ROUNDS = 5
+SWAP_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -24,6 +52,55 @@ class RebuildReport:
     records_read: int
     events_applied: int
     records_skipped: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a rebuild is: records read of those known so far (the total grows with what
+    arrives while it runs), since it started reading; ``swapped`` once it is done."""
+
+    records_read: int
+    records_total: int
+    seconds: float
+    swapped: bool = False
+
+
+class _Replay:
+    def __init__(
+        self, conn: asyncpg.Connection, projection: Projection, service: str, reader: TopicReader,
+        progress: Callable[[Progress], None] | None, max_record_bytes: int = MAX_RECORD_BYTES,
+    ) -> None:
+        self._conn, self._projection, self._service, self._reader = conn, projection, service, reader
+        self._max_record_bytes = max_record_bytes
+        self._progress = progress or (lambda _: None)
+        self.report = RebuildReport(0, 0, 0)
+        self.started = time.perf_counter()
+
+    def tell(self, total: int, *, swapped: bool = False) -> None:
+        self._progress(Progress(self.report.records_read, total, time.perf_counter() - self.started, swapped))
+
+    async def to(self, end: Offsets, *, own_transactions: bool = True) -> None:
+        """Replay up to ``end``: each batch in its own transaction, or all in the caller's."""
+        total = self.report.records_read + self._reader.behind(end)
+        async for batch in self._reader.read_to(end):
+            envelopes = []
+            for record in batch:
+                try:
+                    envelopes.append(read_record(record, max_bytes=self._max_record_bytes))  # what the live consumer accepts
+                except MalformedMessage:
+                    pass
+            if own_transactions:
+                async with self._conn.transaction():
+                    applied = await self._apply(envelopes)
+            else:
+                applied = await self._apply(envelopes)
+            r = self.report
+            self.report = RebuildReport(r.records_read + len(batch), r.events_applied + applied,
+                                        r.records_skipped + len(batch) - len(envelopes))
+            self.tell(total)
+
+    async def _apply(self, envelopes: list) -> int:
+        return await apply_once(self._conn, self._projection, envelopes, service=self._service, reactions=False)
 
 
 async def rebuild(
@@ -36,27 +113,58 @@ async def rebuild(
     batch_size: int = 1000,
     security: KafkaSecurity | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    progress: Callable[[Progress], None] | None = None,
 ) -> RebuildReport:
     conn = await connect(database_url)
-    read = applied = skipped = 0
     try:
-        async with conn.transaction():
-            tables = ", ".join((*projection.tables, "processed_events"))
-            await conn.execute(f"TRUNCATE {tables}")
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", zlib.crc32(f"yishi-rebuild:{service}".encode())):
+            raise RuntimeError(f"a rebuild of {service} is already running on this database")
+        shadow = ShadowCopy(conn, (*projection.tables, "processed_events"))
+        await shadow.create()
+        try:
+            await shadow.write_here()
+            await conn.execute("SET synchronous_commit = off")  # the copy is worthless until swapped: a crash means again
             topics = [f"{topic_prefix}{t}" for t in projection.topics]
-            batches = read_to_end(
+            async with TopicReader(
                 bootstrap_servers, topics, batch_size=batch_size, client_id=f"yishi-{service}-rebuild", security=security
-            )
-            async for batch in batches:
-                envelopes = []
-                for record in batch:
-                    read += 1
-                    try:
-                        envelopes.append(read_record(record, max_bytes=max_record_bytes))  # what the live consumer accepts
-                    except MalformedMessage:
-                        skipped += 1
-                applied += await apply_once(conn, projection, envelopes, service=service, reactions=False)
+            ) as reader:
+                replay = _Replay(conn, projection, service, reader, progress, max_record_bytes)
+                await replay.to(await reader.end_offsets())
+                for _ in range(CATCH_UP_ROUNDS):
+                    end = await reader.end_offsets()
+                    if reader.behind(end) <= batch_size:
+                        break
+                    await replay.to(end)
+                await shadow.finish()
+                await _swap(conn, shadow, replay, reader)
+        except BaseException:
+            await shadow.discard()
+            raise
     finally:
         await conn.close()
-    log.info("rebuilt %s.%s: %d read, %d applied, %d skipped", service, projection.name, read, applied, skipped)
-    return RebuildReport(read, applied, skipped)
+    report = replay.report
+    replay.tell(report.records_read, swapped=True)
+    log.info("rebuilt %s.%s: %d read, %d applied, %d skipped", service, projection.name,
+             report.records_read, report.events_applied, report.records_skipped)
+    return report
+
+
+async def _swap(conn: asyncpg.Connection, shadow: ShadowCopy, replay: _Replay, reader: TopicReader) -> None:
+    for attempt in range(1, SWAP_ATTEMPTS + 1):
+        positions, report = reader.positions(), replay.report
+        started = time.perf_counter()
+        try:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL synchronous_commit = on")
+                await shadow.lock_originals()
+                await replay.to(await reader.end_offsets(), own_transactions=False)
+                await shadow.swap()
+            log.info("swapped the rebuilt tables in (%.0f ms under lock, attempt %d)",
+                     (time.perf_counter() - started) * 1000, attempt)
+            return
+        except (asyncpg.QueryCanceledError, asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError) as exc:
+            log.info("swap attempt %d could not lock the tables (%r); trying again", attempt, exc)
+            reader.rewind(positions)
+            replay.report = report
+            await asyncio.sleep(min(0.1 * attempt, 1.0))
+    raise RuntimeError(f"could not lock the projection's tables for the swap in {SWAP_ATTEMPTS} attempts")

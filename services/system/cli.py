@@ -2,7 +2,7 @@
 
     yishi migrate SERVICE|all        run the service's migrations (a separate step)
     yishi serve SERVICE [--port N]   run one service (uvicorn; SIGTERM drains and commits)
-    yishi rebuild SERVICE            drop the service's projection and replay it from offset 0
+    yishi rebuild SERVICE            replay the service's projection from offset 0 aside, then swap it in
     yishi topics                     create every Kafka topic with the configured partitions
     yishi deadletters list SERVICE [--reason R] [--limit N]
                                      the service's dead letters: position, time, reason, origin, value
@@ -64,6 +64,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from services.kit.rebuild import rebuild
 
+    from .progress import ProgressLine
+
     for service in _services(args.service):
         settings = load_settings(service)
         runtime = app_module(service).build_runtime(settings)
@@ -76,6 +78,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 topic_prefix=settings.kafka.topic_prefix,
                 security=settings.kafka.security,
                 max_record_bytes=settings.kafka.max_record_bytes,
+                progress=ProgressLine(service),
             )
         )
         print(f"{service}: {report.records_read} records read, {report.events_applied} applied, "
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("rebuild", help="rebuild a projection from Kafka offset 0")
+    p = sub.add_parser("rebuild", help="rebuild a projection from Kafka offset 0 while the service serves")
     p.add_argument("service")
     p.set_defaults(func=cmd_rebuild)
     p = sub.add_parser("topics", help="create the Kafka topics")

@@ -2,7 +2,10 @@
 
 Each run pushes N real TopicSubmitted events through raw aiokafka/asyncpg and through the
 kit (relay, live projection, rebuild) on the same Kafka and PostgreSQL, and prints the
-ratios. Servers: the test suite's (YISHI_TEST_* variables, or local processes it starts).
+ratios; then it commits rows at a steady rate and measures the relay's commit → Kafka
+acknowledgement against raw send → acknowledgement. ``--rebuild-only`` runs one long
+rebuild instead (tests/bench/rebuild.py). Servers: the test suite's (YISHI_TEST_* variables,
+or local processes it starts).
 """
 
 import argparse
@@ -15,17 +18,17 @@ from services.kit.topics import ensure_topics
 from services.system import migrate
 from tests.support.infra import infrastructure
 
-from . import raw, yishi
+from . import raw, rebuild, relay, yishi
 from .workload import records, submissions
 
 
-async def one_run(infra, n: int) -> dict[str, float]:
+async def one_run(infra, n: int, *, latency_rate: float, latency_seconds: float) -> dict[str, float]:
     run = uuid.uuid4().hex[:6]
     prefix, raw_topic = f"bench{run}.", f"bench{run}.raw"
     envelopes = submissions(n)
     wire = records(envelopes)
-    await ensure_topics(infra.bootstrap_servers, [raw_topic, f"{prefix}yishi.intake.v1"], partitions=12,
-                        replication_factor=1)
+    await ensure_topics(infra.bootstrap_servers, [raw_topic, f"{prefix}yishi.intake.v1", f"{prefix}latency"],
+                        partitions=12, replication_factor=1)
     raw_db = infra.create_database(f"bench_raw_{run}")
     service_db = infra.create_database(f"bench_{yishi.SERVICE}_{run}")
     migrate.upgrade(yishi.SERVICE, service_db)
@@ -34,6 +37,11 @@ async def one_run(infra, n: int) -> dict[str, float]:
     figures["relay drain"] = await yishi.relay_drain(service_db, infra.bootstrap_servers, prefix, envelopes)
     figures["projection catch-up (live)"] = await yishi.live_catch_up(service_db, infra.bootstrap_servers, prefix, n)
     figures["rebuild"], _ = await yishi.replay(service_db, infra.bootstrap_servers, prefix)
+    steady = dict(rate=latency_rate, seconds=latency_seconds)
+    figures["relay commit→ack p50 ms"], figures["relay commit→ack p99 ms"] = await relay.commit_to_ack(
+        service_db, infra.bootstrap_servers, f"{prefix}latency", **steady)
+    figures["raw produce→ack p50 ms"], figures["raw produce→ack p99 ms"] = await relay.produce_to_ack(
+        infra.bootstrap_servers, raw_topic, **steady)
     return figures
 
 
@@ -42,19 +50,26 @@ RATIOS = (
     ("projection catch-up (live)", "raw getmany+validate+COPY", 0.5),
     ("rebuild", "raw getmany+validate+COPY", 0.5),
 )
+LIMITS = (("relay commit→ack p99 ms", 50.0),)
 
 
 def report(runs: list[dict[str, float]]) -> str:
     lines = [f"{'measure':34} " + " ".join(f"{'run ' + str(i + 1):>10}" for i in range(len(runs))) + f" {'median':>10}"]
     for name in runs[0]:
         values = [r[name] for r in runs]
-        lines.append(f"{name + ' /s':34} " + " ".join(f"{v:10.0f}" for v in values) + f" {statistics.median(values):10.0f}")
+        label, digits = (name, 1) if name.endswith(" ms") else (name + " /s", 0)
+        lines.append(f"{label:34} " + " ".join(f"{v:10.{digits}f}" for v in values)
+                     + f" {statistics.median(values):10.{digits}f}")
     lines.append("")
     lines.append(f"{'ratio (goal)':34} " + " ".join(f"{'':>10}" for _ in runs) + f" {'median':>10}")
     for ours, theirs, goal in RATIOS:
         values = [r[ours] / r[theirs] for r in runs]
         lines.append(f"{ours + ' / ' + theirs.split(' ')[1]:34} " + " ".join(f"{v:10.2f}" for v in values)
                      + f" {statistics.median(values):10.2f}  (≥ {goal})")
+    for name, limit in LIMITS:
+        values = [r[name] for r in runs]
+        lines.append(f"{name:34} " + " ".join(f"{v:10.1f}" for v in values)
+                     + f" {statistics.median(values):10.1f}  (≤ {limit:.0f})")
     return "\n".join(lines)
 
 
@@ -62,11 +77,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency-rate", type=float, default=200.0,
+                        help="rows/s committed one per transaction for the relay's commit→ack latency")
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="one rebuild of --events events: its memory and the rate of its first and last tenth")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("faststream").setLevel(logging.WARNING)
+    if args.rebuild_only:
+        with infrastructure() as infra:
+            print(asyncio.run(rebuild.flat_rebuild(infra, args.events)))
+        return
     with infrastructure() as infra:
-        runs = [asyncio.run(one_run(infra, args.events)) for _ in range(args.runs)]
+        runs = [asyncio.run(one_run(infra, args.events, latency_rate=args.latency_rate,
+                                   latency_seconds=args.latency_seconds)) for _ in range(args.runs)]
     print(f"\n{args.events} TopicSubmitted events, {args.runs} runs, 12 partitions\n")
     print(report(runs))
 
