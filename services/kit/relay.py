@@ -108,7 +108,10 @@ class OutboxRelay:
                 conn = await connect(self._url)
                 await self._lead(conn)
                 backoff = 0.5
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
+            # InternalClientError: PostgreSQL shut down in the middle of a statement ("cannot switch
+            # to state ..."); without it the relay task would die and never publish again.
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                    KafkaError) as exc:
                 log.warning("outbox relay for %s interrupted: %r; retrying in %.1fs", self.service, exc, backoff)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
