@@ -150,8 +150,9 @@ def _answers(route: RouteContext) -> set[int]:
     answers = {400, 503}
     if d.path_params or d.query_params or d.header_params or d.body_params or d.cookie_params:
         answers.add(422)
-    if d.body_params:
-        answers.add(413)
+    if d.body_params or not route.methods <= _READ_METHODS:
+        # a write may read its body itself (a CSV import), and refuse what it reads
+        answers |= {413, 422}
     if d.path_params:
         answers.add(404)
     if not route.methods <= _READ_METHODS:
