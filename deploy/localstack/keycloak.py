@@ -128,12 +128,29 @@ class LocalKeycloak:
         for name in ("providers", "themes", "version.txt"):
             (self.home / name).symlink_to(self.dist / name)
         # lib/ holds the augmented Quarkus build: copied once per home keeps homes independent.
-        shutil.copytree(self.dist / "lib", self.home / "lib", symlinks=True)
+        # A build already augmented for these options (the relative path is one) is reused.
+        lib = self._augmented_lib if self._augmented_lib.exists() else self.dist / "lib"
+        shutil.copytree(lib, self.home / "lib", symlinks=True)
         imports = self.home / "data" / "import"
         imports.mkdir(parents=True)
         realm = REALM_FILE.read_text(encoding="utf-8").replace("${YISHI_CONSOLE_ORIGIN}", self.console_origin)
         json.loads(realm)  # fail here, not inside Keycloak, on a broken realm file
         (imports / "yishi-realm.json").write_text(realm, encoding="utf-8")
+
+    @property
+    def _augmented_lib(self) -> Path:
+        return self.cache_dir / f"lib-augmented{self.relative_path.replace('/', '-')}"
+
+    def _keep_augmented_lib(self) -> None:
+        """After a first start, keep its augmented lib/: the next home skips the ~1-2 min re-augmentation."""
+        if self._augmented_lib.exists():
+            return
+        partial = self.cache_dir / f".{self._augmented_lib.name}.{os.getpid()}"
+        shutil.copytree(self.home / "lib", partial, symlinks=True)
+        try:
+            os.rename(partial, self._augmented_lib)
+        except OSError:  # another start kept it first
+            shutil.rmtree(partial, ignore_errors=True)
 
     def is_running(self) -> bool:
         if self._proc is not None:
@@ -147,7 +164,7 @@ class LocalKeycloak:
         except OSError:
             return False
 
-    def start(self, timeout: float = 240.0) -> "LocalKeycloak":
+    def start(self, timeout: float = 420.0) -> "LocalKeycloak":
         if self.is_running():
             _proc.wait_until(self.is_ready, timeout, f"Keycloak on {self.url}", interval=0.5)
             return self
@@ -182,6 +199,7 @@ class LocalKeycloak:
             self.kill()
             raise
         self.last_start_seconds = time.monotonic() - t0
+        self._keep_augmented_lib()
         return self
 
     def stop(self, timeout: float = 30.0) -> None:

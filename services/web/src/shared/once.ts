@@ -1,5 +1,12 @@
 import { ref, type Ref } from "vue";
 
+// crypto.randomUUID exists only in secure contexts; a dev stack opened over plain http from
+// another machine is not one, while getRandomValues works everywhere.
+function newKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 // A submit that cannot be sent twice: while one is in flight further clicks are ignored, and
 // every attempt of the same form content carries the same Idempotency-Key, so a retry after a
 // lost answer is recognised by the API. A new key is drawn once the API has answered.
@@ -9,18 +16,18 @@ export function useOnce<T>(action: (idempotencyKey: string) => Promise<T>): {
   renew: () => void;
 } {
   const busy = ref(false);
-  let key = crypto.randomUUID();
+  let key = newKey();
   return {
     busy,
     renew: () => {
-      key = crypto.randomUUID();
+      key = newKey();
     },
     run: async () => {
       if (busy.value) return undefined;
       busy.value = true;
       try {
         const result = await action(key);
-        key = crypto.randomUUID();
+        key = newKey();
         return result;
       } finally {
         busy.value = false;
