@@ -1,7 +1,9 @@
 """`python -m deploy.localstack up|down|status|env`: the whole developer stack.
 
-`up` starts Kafka and PostgreSQL, creates and migrates the four databases and starts the
-four services (`--infra-only` stops after the infrastructure); `down` stops it all.
+`up` starts Kafka and PostgreSQL, creates and migrates the four databases, starts Keycloak,
+the four services (verifying Keycloak's tokens over JWKS) and the gateway, the one origin of
+the console, the residents' pages, the APIs and the sign-in (`--infra-only` stops after the
+infrastructure); `down` stops it all. `token USER` prints a demo user's access token.
 `cluster-drill` starts a three-broker cluster in a temporary directory, SIGKILLs a broker
 while events flow, prints the figures and removes the cluster (exit 0 when no acknowledged
 event was lost and the consumers read them all, 2 otherwise).
@@ -14,6 +16,9 @@ Environment:
   YISHI_PG_PORT                PostgreSQL port (default 55432)
   YISHI_PG_BIN                 directory with initdb/pg_ctl/postgres/psql (default: discovered)
   YISHI_<SERVICE>_HTTP_PORT    a service's port (intake 8001, council 8002, meeting 8003, publication 8004)
+  YISHI_GATEWAY_PORT           the one URL to open (default 8080)
+  YISHI_KEYCLOAK_PORT          Keycloak, behind the gateway at /auth (default 8180; management 9180:
+                               YISHI_KEYCLOAK_MANAGEMENT_PORT)
 """
 
 from __future__ import annotations
@@ -27,12 +32,20 @@ import time
 from pathlib import Path
 
 from ._proc import HOST, LocalStackError
+from .gateway import LocalGateway
 from .kafka import LocalKafka
+from .keycloak import LocalKeycloak
 from .postgres import LocalPostgres
-from .services import LocalService, migrate_all
+from .services import LocalService, auth_env, migrate_all
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "council", "meeting", "publication")
+DEMO_USERS = (
+    ("qbm-chair, qbm-member, qbm-staff, qbm-party", "清波门社区 330102001051: 主席, 委员, 网格员, 党委"),
+    ("ldl-chair, ldl-member, ldl-staff, ldl-party", "劳动路社区 330102001052: the same roles"),
+    ("qb-street", "清波街道 330102001"),
+    ("sc-cppcc", "上城区政协 330102"),
+)
 
 
 def _port(var: str, default: int) -> int:
@@ -58,6 +71,23 @@ def stack() -> tuple[LocalKafka, LocalPostgres]:
     return kafka, pg
 
 
+def gateway_port() -> int:
+    return _port("YISHI_GATEWAY_PORT", 8080)
+
+
+def keycloak() -> LocalKeycloak:
+    public = f"http://{HOST}:{gateway_port()}"
+    return LocalKeycloak(
+        home() / "keycloak", port=_port("YISHI_KEYCLOAK_PORT", 8180),
+        management_port=_port("YISHI_KEYCLOAK_MANAGEMENT_PORT", 9180),
+        console_origin=public, relative_path="/auth", public_url=f"{public}/auth",
+    )
+
+
+def gateway(kc: LocalKeycloak, running: list[LocalService]) -> LocalGateway:
+    return LocalGateway(home() / "gateway", gateway_port(), {s.service: s.port for s in running}, kc.port)
+
+
 def _secret(name: str) -> str:
     """A dev-stack secret: generated once, kept with its state (never used in production)."""
     path = home() / name
@@ -73,6 +103,7 @@ def service_env(kafka: LocalKafka, pg: LocalPostgres) -> dict[str, str]:
         "YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "YISHI_AUTH_JWT_KEY": _secret("jwt.key"),
         "YISHI_PUBLICATION_RESIDENT_SALT": _secret("resident-salt.key"),
+        **auth_env(keycloak()),
     }
     for service in SERVICES:
         env[f"YISHI_{service.upper()}_DATABASE_URL"] = pg.url_for(f"yishi_{service}")
@@ -106,24 +137,47 @@ def up(infra_only: bool = False) -> int:
     print(f"kafka     {'already running' if was_running else f'started in {time.monotonic() - t0:.1f}s'}"
           f"  {kafka.bootstrap_servers}  (pid {kafka.pid}, data {kafka.data_dir}, log {kafka.log_file})")
     print("databases " + ", ".join(f"yishi_{s}" for s in SERVICES))
-    if not infra_only:
-        migrate_all(service_env(kafka, pg))
-        print("migrated  " + ", ".join(SERVICES))
-        for service in services(kafka, pg):
-            was_running = service.is_running()
-            service.start()
-            print(f"{service.service:11} {'already running' if was_running else 'started'}  {service.url}"
-                  f"  (docs {service.url}/docs, health {service.url}/health/ready, log {service.log_file})")
+    if infra_only:
+        print("env       eval \"$(python -m deploy.localstack env)\"")
+        return 0
+    migrate_all(service_env(kafka, pg))
+    print("migrated  " + ", ".join(SERVICES))
+    kc = keycloak()
+    t0, was_running = time.monotonic(), kc.is_running()
+    kc.start()
+    print(f"keycloak  {'already running' if was_running else f'started in {time.monotonic() - t0:.1f}s'}"
+          f"  issuer {kc.issuer}  (log {kc.out_file})")
+    running = services(kafka, pg)
+    for service in running:
+        was_running = service.is_running()
+        service.start()
+        print(f"{service.service:11} {'already running' if was_running else 'started'}  {service.url}"
+              f"  (docs {service.url}/docs, health {service.url}/health/ready, log {service.log_file})")
+    gw = gateway(kc, running)
+    gw.start()
+    print(f"gateway   {gw.url}  (nginx, config {gw.conf_file}, log {gw.log_file})")
     print(f"env       eval \"$(python -m deploy.localstack env)\"")
+    print(f"\nOpen {gw.url}/  — the console; residents' pages at {gw.url}/resident/?c=330102001051")
+    print("Demo users (password yishi-demo):")
+    for users, who in DEMO_USERS:
+        print(f"  {users:44} {who}")
     return 0
 
 
 def down() -> int:
     kafka, pg = stack()
+    kc = keycloak()
+    gw = gateway(kc, services(kafka, pg))
+    if gw.is_running():
+        gw.stop()
+        print("gateway   stopped")
     for service in reversed(services(kafka, pg)):
         if service.is_running():
             service.stop()
             print(f"{service.service:11} stopped")
+    if kc.is_running():
+        kc.stop()
+        print("keycloak  stopped")
     for name, server in (("kafka", kafka), ("postgres", pg)):
         if server.is_running():
             server.stop()
@@ -152,6 +206,11 @@ def status() -> int:
         if running and not service.is_ready():
             state += ", not ready"
         print(f"{service.service:11} {state:26} {service.url}")
+    kc = keycloak()
+    gw = gateway(kc, services(kafka, pg))
+    for name, part, where in (("keycloak", kc, kc.issuer), ("gateway", gw, gw.url)):
+        state = f"running (pid {part.pid})" if part.is_running() else "stopped"
+        print(f"{name:11} {state:26} {where}")
     return 0 if ok else 3
 
 
@@ -189,15 +248,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--infra-only", action="store_true", help="up: only Kafka and PostgreSQL, no services")
     parser.add_argument("--events", type=int, default=2000, help="cluster-drill: events to produce (default 2000)")
-    parser.add_argument("command", choices=("up", "down", "status", "env", "cluster-drill"),
+    parser.add_argument("command", choices=("up", "down", "status", "env", "token", "cluster-drill"),
                         help="up: start (idempotent); down: stop; status: exit 0 if all run, else 3; "
                              "env: print export lines; cluster-drill: kill a broker of a 3-node cluster")
+    parser.add_argument("user", nargs="?", help="token: a demo user, e.g. qbm-chair")
     args = parser.parse_args(argv)
     try:
         if args.command == "cluster-drill":
             return cluster_drill(args.events)
         if args.command == "env":
             print("\n".join(env_lines(*stack())))
+            return 0
+        if args.command == "token":
+            if not args.user:
+                parser.error("token needs a demo user, e.g. `token qbm-chair`")
+            print(keycloak().password_token(args.user))
             return 0
         if args.command == "up":
             return up(infra_only=args.infra_only)

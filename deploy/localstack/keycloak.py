@@ -6,6 +6,10 @@ its state dir (``conf`` and ``data`` private, the distribution's jars shared by 
 can run at once. It starts in development mode with an in-memory database and imports the
 ``yishi`` realm (deploy/keycloak/yishi-realm.json: a user for each role of two communities
 of one street, password ``yishi-demo``) at every start.
+
+Behind the dev stack's gateway it serves under ``relative_path`` (``/auth``) and is told its
+``public_url`` (the gateway's ``/auth``): the issuer of every token is then the URL the
+browser signs in at, however a token was fetched; the back channel (JWKS) may still go direct.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class LocalKeycloak:
         console_origin: str = "http://127.0.0.1:8080",
         version: str = "26.4.7",
         heap: str = "512m",
+        relative_path: str = "",
+        public_url: Optional[str] = None,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.port = int(port)
@@ -50,6 +56,8 @@ class LocalKeycloak:
         self.console_origin = console_origin.rstrip("/")
         self.version = version
         self.heap = heap
+        self.relative_path = "/" + relative_path.strip("/") if relative_path.strip("/") else ""
+        self.public_url = public_url.rstrip("/") if public_url else None
         self.cache_dir = default_cache_dir(version)
         self.home = self.state_dir / "home"
         self.out_file = self.state_dir / "keycloak.out"
@@ -59,15 +67,16 @@ class LocalKeycloak:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        """Where Keycloak itself answers (the back channel)."""
+        return f"http://{HOST}:{self.port}{self.relative_path}"
 
     @property
     def issuer(self) -> str:
-        return f"{self.url}/realms/{REALM}"
+        return f"{self.public_url or self.url}/realms/{REALM}"
 
     @property
     def jwks_url(self) -> str:
-        return f"{self.issuer}/protocol/openid-connect/certs"
+        return f"{self.url}/realms/{REALM}/protocol/openid-connect/certs"
 
     @property
     def pid(self) -> Optional[int]:
@@ -119,12 +128,29 @@ class LocalKeycloak:
         for name in ("providers", "themes", "version.txt"):
             (self.home / name).symlink_to(self.dist / name)
         # lib/ holds the augmented Quarkus build: copied once per home keeps homes independent.
-        shutil.copytree(self.dist / "lib", self.home / "lib", symlinks=True)
+        # A build already augmented for these options (the relative path is one) is reused.
+        lib = self._augmented_lib if self._augmented_lib.exists() else self.dist / "lib"
+        shutil.copytree(lib, self.home / "lib", symlinks=True)
         imports = self.home / "data" / "import"
         imports.mkdir(parents=True)
         realm = REALM_FILE.read_text(encoding="utf-8").replace("${YISHI_CONSOLE_ORIGIN}", self.console_origin)
         json.loads(realm)  # fail here, not inside Keycloak, on a broken realm file
         (imports / "yishi-realm.json").write_text(realm, encoding="utf-8")
+
+    @property
+    def _augmented_lib(self) -> Path:
+        return self.cache_dir / f"lib-augmented{self.relative_path.replace('/', '-')}"
+
+    def _keep_augmented_lib(self) -> None:
+        """After a first start, keep its augmented lib/: the next home skips the ~1-2 min re-augmentation."""
+        if self._augmented_lib.exists():
+            return
+        partial = self.cache_dir / f".{self._augmented_lib.name}.{os.getpid()}"
+        shutil.copytree(self.home / "lib", partial, symlinks=True)
+        try:
+            os.rename(partial, self._augmented_lib)
+        except OSError:  # another start kept it first
+            shutil.rmtree(partial, ignore_errors=True)
 
     def is_running(self) -> bool:
         if self._proc is not None:
@@ -133,12 +159,12 @@ class LocalKeycloak:
 
     def is_ready(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.issuer}/.well-known/openid-configuration", timeout=2) as answer:
+            with urllib.request.urlopen(f"{self.url}/realms/{REALM}/.well-known/openid-configuration", timeout=2) as answer:
                 return answer.status == 200
         except OSError:
             return False
 
-    def start(self, timeout: float = 240.0) -> "LocalKeycloak":
+    def start(self, timeout: float = 420.0) -> "LocalKeycloak":
         if self.is_running():
             _proc.wait_until(self.is_ready, timeout, f"Keycloak on {self.url}", interval=0.5)
             return self
@@ -152,7 +178,14 @@ class LocalKeycloak:
                "KC_BOOTSTRAP_ADMIN_USERNAME": "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD": "yishi-admin"}
         cmd = [str(self.home / "bin" / "kc.sh"), "start-dev", "--import-realm", "--db=dev-mem",
                f"--http-host={HOST}", f"--http-port={self.port}", f"--http-management-port={self.management_port}",
-               "--hostname-strict=false", "--cache=local", "--log-console-color=false"]
+               "--cache=local", "--log-console-color=false"]
+        if self.relative_path:
+            cmd.append(f"--http-relative-path={self.relative_path}")
+        if self.public_url:
+            # The frontend URL is fixed (the issuer); back-channel calls may use the direct URL.
+            cmd += [f"--hostname={self.public_url}", "--hostname-backchannel-dynamic=true"]
+        else:
+            cmd.append("--hostname-strict=false")
         with open(self.out_file, "ab") as out:
             self._proc = subprocess.Popen(cmd, cwd=self.home, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                           stderr=subprocess.STDOUT, start_new_session=True)
@@ -166,6 +199,7 @@ class LocalKeycloak:
             self.kill()
             raise
         self.last_start_seconds = time.monotonic() - t0
+        self._keep_augmented_lib()
         return self
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -191,6 +225,6 @@ class LocalKeycloak:
         """A user's access token by the direct grant of the development-only ``yishi-cli`` client."""
         data = urllib.parse.urlencode({"grant_type": "password", "client_id": "yishi-cli", "username": username,
                                        "password": password, "scope": "openid"}).encode()
-        request = urllib.request.Request(f"{self.issuer}/protocol/openid-connect/token", data=data)
+        request = urllib.request.Request(f"{self.url}/realms/{REALM}/protocol/openid-connect/token", data=data)
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())["access_token"]

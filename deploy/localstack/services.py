@@ -82,6 +82,16 @@ class LocalService:
         self.pid_file.unlink(missing_ok=True)
 
 
+def auth_env(keycloak) -> dict[str, str]:
+    """The services verify Keycloak's tokens by its JWKS (fetched directly, not through the
+    gateway); the issuer is the URL the browser signs in at, the gateway's /auth."""
+    return {
+        "YISHI_AUTH_JWKS_URL": keycloak.jwks_url,
+        "YISHI_AUTH_ISSUER": keycloak.issuer,
+        "YISHI_AUTH_AUDIENCE": "yishi",
+    }
+
+
 def migrate_all(env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "services.system.cli", "migrate", "all"],

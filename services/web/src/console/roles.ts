@@ -1,0 +1,34 @@
+// The roles the services know (services/kit/auth.py Role), as community workers call them.
+export const ROLE_ZH: Record<string, string> = {
+  staff: "社区工作人员",
+  council_member: "议事会成员",
+  council_chair: "议事会主席",
+  party_committee: "社区党委",
+  party_government: "党委政府",
+  cppcc_office: "政协办公室",
+};
+
+export function rolesZh(roles: string[]): string {
+  return roles.map((r) => ROLE_ZH[r] ?? r).join("、") || "（无角色）";
+}
+
+// The six steps of the procedure and who works in each; `route` names the screens built so far.
+export interface Step {
+  no: number;
+  title: string;
+  roles: string[];
+  route?: string;
+}
+
+export const STEPS: Step[] = [
+  { no: 1, title: "收集议题", roles: ["staff"] },
+  { no: 2, title: "确定议题", roles: ["council_chair", "council_member", "staff", "party_committee"], route: "screening" },
+  { no: 3, title: "议前调研", roles: ["council_chair", "council_member"] },
+  { no: 4, title: "组织协商", roles: ["council_chair", "council_member"] },
+  { no: 5, title: "公示公开", roles: ["staff"] },
+  { no: 6, title: "落实评价", roles: ["staff", "party_committee"] },
+];
+
+export function stepsFor(roles: string[]): Step[] {
+  return STEPS.filter((s) => s.roles.some((r) => roles.includes(r)));
+}

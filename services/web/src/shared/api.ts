@@ -1,0 +1,67 @@
+// Calls to the four services through the gateway (/api/<service>/...), one origin, no CORS.
+// Every refusal has the kit's shape {error, message_zh, message_en, fields?}: ApiRefusal
+// carries it so a page can show message_zh next to what caused it.
+
+export type Service = "intake" | "council" | "meeting" | "publication";
+
+export interface RefusalField {
+  field: string;
+  message_zh: string;
+  message_en: string;
+}
+
+export class ApiRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly messageZh: string,
+    readonly fields: RefusalField[] = [],
+  ) {
+    super(messageZh);
+  }
+}
+
+export interface CallOptions {
+  method?: "GET" | "POST" | "PUT";
+  body?: unknown;
+  token?: string | null;
+  idempotencyKey?: string;
+}
+
+export async function call<T>(service: Service, path: string, options: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
+  let response: Response;
+  try {
+    response = await fetch(`/api/${service}${path}`, {
+      method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiRefusal(0, "network", "网络连接失败，请检查网络后重试");
+  }
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const body = (data ?? {}) as Partial<{ error: string; message_zh: string; fields: RefusalField[] }>;
+    throw new ApiRefusal(
+      response.status,
+      body.error ?? `http_${response.status}`,
+      body.message_zh ?? `服务暂时不可用（${response.status}），请稍后重试`,
+      body.fields ?? [],
+    );
+  }
+  return data as T;
+}
+
+export function refusalText(error: unknown): string {
+  return error instanceof ApiRefusal ? error.messageZh : "发生未知错误，请稍后重试";
+}
