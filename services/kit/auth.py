@@ -97,10 +97,14 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Actor:
         s = self.settings
-        if self._jwks is not None:
-            key, algorithms = self._jwks.get_signing_key_from_jwt(token).key, ["RS256", "ES256"]
-        elif s.jwt_key:
+        # The identity provider's tokens are checked by its JWKS; a shared-key token only where
+        # that key is configured too (the dev stack, for scripts). Each key only for its own
+        # algorithm, so a token can never pass off the public key as an HMAC secret.
+        shared = s.jwt_key and jwt.get_unverified_header(token).get("alg") == "HS256"
+        if shared or (s.jwt_key and self._jwks is None):
             key, algorithms = s.jwt_key, ["HS256"]
+        elif self._jwks is not None:
+            key, algorithms = self._jwks.get_signing_key_from_jwt(token).key, ["RS256", "ES256"]
         else:
             raise Refusal("auth_not_configured", "身份认证未配置", "authentication is not configured",
                           kind=RefusalKind.unavailable)

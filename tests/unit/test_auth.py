@@ -96,3 +96,41 @@ def test_tokens_from_an_identity_provider_are_verified_with_its_jwks() -> None:
             TokenVerifier(settings).verify(mint_token(KEY, sub="x", roles=["staff"], scope="3", issuer="https://sso.test"))
     finally:
         server.shutdown()
+
+
+def test_with_both_configured_a_shared_key_token_and_a_provider_token_are_each_checked_by_their_own_key() -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    provider_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider_key.public_key()))
+            body = json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = AuthSettings(jwt_key=KEY, jwks_url=f"http://127.0.0.1:{server.server_port}/certs", issuer="https://sso.test")
+        both = TokenVerifier(settings)
+        script = mint_token(KEY, sub="script", roles=["staff"], scope="330102001051", issuer="https://sso.test")
+        assert both.verify(script).id == "script"
+        claims = {"sub": "chair", "roles": ["council_chair"], "division": "330102001051", "iss": "https://sso.test",
+                  "aud": "yishi", "exp": int(time.time()) + 300}
+        assert both.verify(jwt.encode(claims, provider_key, algorithm="RS256", headers={"kid": "k1"})).id == "chair"
+        with pytest.raises(jwt.PyJWTError):  # an HS256 token signed with anything but the shared key
+            both.verify(mint_token("another-key-0123456789abcdef0123456789", sub="x", roles=["staff"], scope="3",
+                                   issuer="https://sso.test"))
+    finally:
+        server.shutdown()
