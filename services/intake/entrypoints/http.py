@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
 from yishi_contracts.events.intake import Description, Place, Title
@@ -12,6 +12,7 @@ from yishi_contracts.events.intake import Description, Place, Title
 from services.kit.auth import Actor, authenticated
 from services.kit.ports import Service
 
+from ..domain.idempotency import KEY_MAX_LENGTH, KEY_PATTERN
 from ..domain.receipt import normalise_receipt_code, unreadable_receipt_code
 from ..domain.submission import SubmitTopic
 from ..service_layer.look_up_receipt import look_up_receipt
@@ -21,7 +22,16 @@ from ..service_layer.submit_topic import submit_topic
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key",
+    description="可选。同一请求重发时带同一个键（如 UUID），只生成一个议题；键按社区和提交人区分，"
+    "不同内容不可复用同一个键。 Optional: send the same key (a UUID, say) when resending one request and "
+    "one topic is taken in; keys are per community and submitter, and a key is never reused for another request.",
+    # Documented here, checked by the use case, which says what is wrong in both languages.
+    json_schema_extra={"minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
+)]
+REPLAYED = "Idempotent-Replayed"
+"""Set on the answer to a replay: the receipt is the one the first request got."""
 ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 
 
@@ -105,7 +115,7 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
     router = APIRouter(tags=["intake"])
 
     async def _submit(
-        command: SubmitTopic, contact: Contact | None, key: str | None, actor: Actor | None
+        command: SubmitTopic, contact: Contact | None, key: str | None, actor: Actor | None, response: Response
     ) -> ReceiptOut:
         receipt = await submit_topic(
             service,
@@ -115,6 +125,8 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
             contact_phone=contact.phone if contact else None,
             idempotency_key=key,
         )
+        if receipt.replayed:
+            response.headers[REPLAYED] = "true"
         return ReceiptOut(
             topic_id=UUID(receipt.topic_id),
             receipt_code=receipt.receipt_code,
@@ -123,18 +135,21 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
         )
 
     @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
-    async def submit_as_resident(body: ResidentSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+    async def submit_as_resident(
+        body: ResidentSubmission, response: Response, idempotency_key: IdempotencyKey = None
+    ) -> ReceiptOut:
         command = _command(body, TopicSource.resident, Channel.online, SubmitterKind.resident)
-        return await _submit(command, body.contact, idempotency_key, None)
+        return await _submit(command, body.contact, idempotency_key, None, response)
 
     @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
     async def submit_as_staff(
         body: StaffSubmission,
         actor: Annotated[Actor, Depends(authenticated)],
+        response: Response,
         idempotency_key: IdempotencyKey = None,
     ) -> ReceiptOut:
         command = _command(body, body.source, body.channel, SubmitterKind.staff, staff_id=actor.id)
-        return await _submit(command, body.contact, idempotency_key, actor)
+        return await _submit(command, body.contact, idempotency_key, actor, response)
 
     @router.post(
         "/receipts/{code}/details",
