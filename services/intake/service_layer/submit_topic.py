@@ -46,13 +46,13 @@ class KeyOnFile(Exception):
 
 
 def taking_in(command: SubmitTopic, topic_id: UUID) -> Change[Submission | None, IntakeViews]:
-    """The change on the new topic's stream."""
+    """The change on the new topic's stream (its id just drawn: nothing to read first)."""
 
     def decide(_: Submission | None, ctx: Context[IntakeViews]) -> list[object]:
         return [submit(command, now=ctx.now, topic_id=topic_id)]
 
     roles = STAFF_ROLES if command.submitted_by == SubmitterKind.staff else ()
-    return Change(str(topic_id), Submission.fold, decide, community=command.community_id, roles=roles)
+    return Change(str(topic_id), Submission.fold, decide, community=command.community_id, roles=roles, creates=True)
 
 
 async def submit_topic(
