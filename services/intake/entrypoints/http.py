@@ -32,6 +32,11 @@ IdempotencyKey = Annotated[str | None, Header(
 )]
 REPLAYED = "Idempotent-Replayed"
 """Set on the answer to a replay: the receipt is the one the first request got."""
+KEYED = {
+    400: {"description": "Idempotency-Key 格式不正确 / the Idempotency-Key is empty, too long or not visible ASCII"
+                         " (error: invalid_idempotency_key)"},
+}
+"""Besides 422 for invalid input, which includes a key reused for another request (idempotency_key_reused)."""
 ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 
 
@@ -134,14 +139,16 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
             message_en=f"Your topic was received. Keep receipt code {receipt.receipt_code} to follow it.",
         )
 
-    @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
+    @router.post("/topics", status_code=201, response_model=ReceiptOut, responses=KEYED,
+                 summary="A resident submits a topic online")
     async def submit_as_resident(
         body: ResidentSubmission, response: Response, idempotency_key: IdempotencyKey = None
     ) -> ReceiptOut:
         command = _command(body, TopicSource.resident, Channel.online, SubmitterKind.resident)
         return await _submit(command, body.contact, idempotency_key, None, response)
 
-    @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
+    @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, responses=KEYED,
+                 summary="Staff enter a topic on someone's behalf")
     async def submit_as_staff(
         body: StaffSubmission,
         actor: Annotated[Actor, Depends(authenticated)],
