@@ -36,7 +36,8 @@ KEYED = {
     400: {"description": "Idempotency-Key 格式不正确 / the Idempotency-Key is empty, too long or not visible ASCII"
                          " (error: invalid_idempotency_key)"},
 }
-"""Besides 422 for invalid input, which includes a key reused for another request (idempotency_key_reused)."""
+"""A submission's answers beside 201 and the 422s of invalid input (a key reused for another
+request among them: idempotency_key_reused)."""
 ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 
 
