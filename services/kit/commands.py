@@ -24,6 +24,7 @@ from .clock import Clock
 from .eventstore import ConcurrencyConflict
 from .metrics import COMMAND_CONFLICTS
 from .refusal import Refusal, RefusalKind
+from .streams import Loaded
 from .unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class Change(Generic[A, V]):
     a code, or a function of the aggregate. ``roles`` are who may (none: anyone, e.g. a
     resident). ``decide`` returns the new events or raises a Refusal; it may consult the
     context's views, and must be a function of what it reads (it runs again after a conflict).
+
+    ``creates`` says the change starts a stream whose id was just drawn (a new topic): it is
+    decided on the empty stream without reading it — one round trip fewer — and should the
+    stream exist after all, the store's conflict sends it the usual way (load, decide again).
     """
 
     stream_id: str
@@ -67,6 +72,7 @@ class Change(Generic[A, V]):
     roles: tuple[Role, ...] = ()
     missing: Refusal | None = None
     correlation_id: UUID | None = None
+    creates: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,17 +119,24 @@ class Commands(Generic[V]):
         self, change: Change[A, V], actor: Actor | None = None, *, cause: Envelope[Any] | None = None
     ) -> Executed[A]:
         """Run the change in a transaction of its own, deciding again after a lost race."""
-        return await self.retrying(lambda uow: self._once(uow, change, actor, cause))
+        attempts = 0
+
+        async def once(uow: UnitOfWork[V]) -> Executed[A]:
+            nonlocal attempts
+            attempts += 1
+            return await self._once(uow, change, actor, cause, read=attempts > 1 or not change.creates)
+
+        return await self.retrying(once)
 
     async def execute_in(
         self, uow: UnitOfWork[V], change: Change[A, V], actor: Actor | None = None, *,
         cause: Envelope[Any] | None = None,
     ) -> Executed[A]:
         """Run the change inside ``uow``. A conflict is decided again there: the store's append
-        is a savepoint, so the transaction stays usable and a reload sees the winner's events."""
+        leaves the transaction usable, and a reload sees the winner's events."""
         for attempt in range(1, self.attempts + 1):
             try:
-                return await self._once(uow, change, actor, cause)
+                return await self._once(uow, change, actor, cause, read=attempt > 1 or not change.creates)
             except ConcurrencyConflict:
                 COMMAND_CONFLICTS.inc()
                 if attempt == self.attempts:
@@ -144,9 +157,9 @@ class Commands(Generic[V]):
         raise concurrent_change()
 
     async def _once(
-        self, uow: UnitOfWork[V], change: Change[A, V], actor: Actor | None, cause: Envelope[Any] | None
+        self, uow: UnitOfWork[V], change: Change[A, V], actor: Actor | None, cause: Envelope[Any] | None, *, read: bool
     ) -> Executed[A]:
-        loaded = await uow.load(change.stream_id)
+        loaded = await uow.load(change.stream_id) if read else Loaded([], 0)
         if not loaded.events and change.missing is not None:
             raise change.missing
         before = change.fold(loaded.events)

@@ -14,7 +14,7 @@ import asyncpg
 from yishi_contracts import Envelope
 
 from . import tracing
-from .outbox import enqueue
+from .binding import to_kafka
 
 
 class ConcurrencyConflict(Exception):
@@ -69,6 +69,37 @@ class StoredEvent:
     envelope: dict[str, Any]
 
 
+_STORE = """
+WITH new AS (
+    SELECT * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::timestamptz[],
+                         $9::jsonb[]) WITH ORDINALITY
+        AS n(version, event_id, event_type, community_id, correlation_id, causation_id, occurred_at, envelope, ord)
+), stored AS (
+    INSERT INTO event_store (stream_id, version, event_id, event_type, community_id, correlation_id, causation_id,
+                             occurred_at, envelope)
+    SELECT $1, version, event_id, event_type, community_id, correlation_id, causation_id, occurred_at, envelope
+    FROM new
+    WHERE NOT EXISTS (SELECT 1 FROM event_store WHERE stream_id = $1 AND version > $10)
+    ORDER BY ord
+    ON CONFLICT ON CONSTRAINT event_store_stream_version DO NOTHING
+    RETURNING event_id
+)"""
+_QUEUE = """, queued AS (
+    INSERT INTO outbox (event_id, topic, key, headers, value)
+    SELECT o.event_id, $11, o.key, o.headers, o.value
+    FROM unnest($12::uuid[], $13::bytea[], $14::jsonb[], $15::bytea[]) WITH ORDINALITY AS o(event_id, key, headers, value, ord)
+    WHERE (SELECT count(*) FROM stored) = (SELECT count(*) FROM new)
+    ORDER BY o.ord
+)"""
+_STORED = "\nSELECT coalesce(array_agg(event_id), '{}') FROM stored"
+APPEND_PRIVATE = _STORE + _STORED
+APPEND_PUBLISHED = _STORE + _QUEUE + _STORED
+"""One statement, one round trip: the events after version ``$10`` unless the stream moved past
+it, and — only when every one of them was stored — their outbox rows in order. ON CONFLICT
+instead of an error keeps the caller's transaction usable without a savepoint's two extra
+round trips. Private events alone write no outbox row (nor wake the relay)."""
+
+
 async def append(
     conn: asyncpg.Connection,
     *,
@@ -80,40 +111,44 @@ async def append(
     """Append after ``expected_version`` (0 for a new stream); return the new version.
 
     Public envelopes also go to the outbox; private events are only stored. Must run
-    inside a transaction. Raises ConcurrencyConflict when the stream moved.
+    inside a transaction. Raises ConcurrencyConflict when the stream moved, leaving nothing
+    of this append behind and the transaction usable.
     """
     if not conn.is_in_transaction():
         raise RuntimeError("append() must run inside the caller's transaction")
-    version = expected_version
-    records = []
     envelopes = [tracing.stamped(record) for record in envelopes]  # the trace survives the outbox
-    for record in envelopes:
-        version += 1
+    columns: list[list[Any]] = [[] for _ in range(8)]
+    for version, record in enumerate(envelopes, start=expected_version + 1):
         if isinstance(record, PrivateEvent):
-            row = (record.id, record.type, record.community_id, record.correlation_id, record.causation_id,
+            row = (version, record.id, record.type, record.community_id, record.correlation_id, record.causation_id,
                    record.time, record.document())
         else:
-            row = (record.id, record.type, record.communityid, record.correlationid, record.causationid,
+            row = (version, record.id, record.type, record.communityid, record.correlationid, record.causationid,
                    record.time, record.model_dump(mode="json"))
-        records.append((stream_id, version, *row))
-    try:
-        async with conn.transaction():  # a savepoint: a conflict leaves the caller's transaction usable
-            await conn.executemany(
-                """
-                INSERT INTO event_store (stream_id, version, event_id, event_type, community_id,
-                                         correlation_id, causation_id, occurred_at, envelope)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                """,
-                records,
-            )
-    except asyncpg.UniqueViolationError as exc:
-        if exc.constraint_name == "event_store_stream_version":
-            raise ConcurrencyConflict(stream_id, expected_version) from exc
-        raise
+        for column, value in zip(columns, row):
+            column.append(value)
     public = [r for r in envelopes if not isinstance(r, PrivateEvent)]
     if public:
-        await enqueue(conn, topic, public)
-    return version
+        stored = await conn.fetchval(APPEND_PUBLISHED, stream_id, *columns, expected_version, topic, *outbox_rows(public))
+    else:
+        stored = await conn.fetchval(APPEND_PRIVATE, stream_id, *columns, expected_version)
+    if len(stored) != len(envelopes):
+        if stored:  # a concurrent writer committed part of these versions while this statement ran
+            await conn.execute("DELETE FROM event_store WHERE event_id = ANY($1::uuid[])", stored)
+        raise ConcurrencyConflict(stream_id, expected_version)
+    return expected_version + len(envelopes)
+
+
+def outbox_rows(envelopes: list[Envelope[Any]]) -> tuple[list[Any], list[bytes], list[dict[str, str]], list[bytes]]:
+    """The outbox's columns (event id, key, headers, value) for the envelopes, as the relay sends them."""
+    ids, keys, headers, values = [], [], [], []
+    for envelope in envelopes:
+        record = to_kafka(envelope)
+        ids.append(envelope.id)
+        keys.append(record.key)
+        headers.append({name: value.decode("utf-8") for name, value in record.headers})
+        values.append(record.value)
+    return ids, keys, headers, values
 
 
 async def load(conn: asyncpg.Connection, stream_id: str) -> list[StoredEvent]:

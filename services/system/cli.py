@@ -1,7 +1,7 @@
 """``yishi``: the operator's command line.
 
     yishi migrate SERVICE|all        run the service's migrations (a separate step)
-    yishi serve SERVICE [--port N]   run one service (uvicorn; SIGTERM drains and commits)
+    yishi serve SERVICE [--port N] [--no-access-log]   run one service (uvicorn; SIGTERM drains and commits)
     yishi rebuild SERVICE            replay the service's projection from offset 0 aside, then swap it in
     yishi topics                     create every Kafka topic with the configured partitions
     yishi deadletters list SERVICE [--reason R] [--limit N]
@@ -42,21 +42,39 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+SERVER_STACK: dict[str, object] = {"loop": "uvloop", "http": "httptools", "ws": "none", "lifespan": "on"}
+"""How every service is served: uvloop and the httptools parser (uvicorn[standard]), never the
+pure-Python h11 parser. The benchmark serves its minimal endpoint with the same options."""
+
+
+def run_server(app_factory: str, *, host: str, port: int, grace_seconds: float, access_log: bool = True) -> None:
+    """Serve ``module:factory`` with uvicorn (``access_log``: a line per request, with its trace)."""
     import uvicorn
 
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=int(grace_seconds),
+        log_config=None,  # uvicorn's loggers go through the handler logs.configure installed
+        access_log=access_log,
+        **SERVER_STACK,  # type: ignore[arg-type]
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
     from services.kit import tracing
 
     (service,) = _services(args.service)
     settings = load_settings(service)
     tracing.configure(service)  # before the app is built: it instruments what it builds
-    uvicorn.run(
+    run_server(
         f"services.{service}.app:create_app",
-        factory=True,
         host=args.host or settings.http_host,
         port=args.port or (settings.http_port if "http_port" in settings.model_fields_set else DEFAULT_PORTS[service]),
-        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
-        log_config=None,  # uvicorn's loggers go through the handler logs.configure installed
+        grace_seconds=settings.shutdown_grace_seconds,
+        access_log=args.access_log,
     )
     return 0
 
@@ -211,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("service")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                   help="a log line per HTTP request (on by default; the request counts are metrics either way)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("rebuild", help="rebuild a projection from Kafka offset 0 while the service serves")
     p.add_argument("service")

@@ -1,11 +1,13 @@
-"""``python -m tests.bench [--events N] [--runs R]``: Yishi's backbone against its raw libraries.
+"""``python -m tests.bench [--events N] [--runs R] [--scenario S ...]``: Yishi against its raw libraries.
 
-Each run pushes N real TopicSubmitted events through raw aiokafka/asyncpg and through the
-kit (relay, live projection, rebuild) on the same Kafka and PostgreSQL, and prints the
-ratios; then it commits rows at a steady rate and measures the relay's commit → Kafka
-acknowledgement against raw send → acknowledgement. ``--rebuild-only`` runs one long
-rebuild instead (tests/bench/rebuild.py). Servers: the test suite's (YISHI_TEST_* variables,
-or local processes it starts).
+Scenarios (all by default): ``backbone`` pushes N real TopicSubmitted events through raw
+aiokafka/asyncpg and through the kit (relay, live projection, rebuild); ``http`` drives
+POST /topics at concurrency 32 against a minimal endpoint on the same server stack; ``latency``
+times submit → visible in the council's queue at 50/s and 200/s against raw produce → consume.
+Each prints its figures per run and the ratios. Servers: the test suite's (YISHI_TEST_*
+variables, or local processes it starts).
+``--rebuild-only`` runs one long rebuild instead (tests/bench/rebuild.py); the backbone
+scenario also commits rows at a steady rate and times the relay's commit → Kafka ack.
 """
 
 import argparse
@@ -18,7 +20,7 @@ from services.kit.topics import ensure_topics
 from services.system import migrate
 from tests.support.infra import infrastructure
 
-from . import raw, rebuild, relay, yishi
+from . import http, latency, raw, rebuild, relay, yishi
 from .workload import records, submissions
 
 
@@ -53,14 +55,23 @@ RATIOS = (
 LIMITS = (("relay commit→ack p99 ms", 50.0),)
 
 
-def report(runs: list[dict[str, float]]) -> str:
-    lines = [f"{'measure':34} " + " ".join(f"{'run ' + str(i + 1):>10}" for i in range(len(runs))) + f" {'median':>10}"]
+SCENARIOS = ("backbone", "http", "latency")
+
+
+def table(runs: list[dict[str, float]], unit: str = "", width: int = 34) -> str:
+    """Each figure per run and its median."""
+    lines = [f"{'measure':{width}} " + " ".join(f"{'run ' + str(i + 1):>10}" for i in range(len(runs))) + f" {'median':>10}"]
     for name in runs[0]:
         values = [r[name] for r in runs]
-        label, digits = (name, 1) if name.endswith(" ms") else (name + " /s", 0)
-        lines.append(f"{label:34} " + " ".join(f"{v:10.{digits}f}" for v in values)
+        digits = 1 if name.endswith(" ms") else (0 if max(abs(v) for v in values) >= 100 else 2)
+        label = name if name.endswith(" ms") else name + unit
+        lines.append(f"{label:{width}} " + " ".join(f"{v:10.{digits}f}" for v in values)
                      + f" {statistics.median(values):10.{digits}f}")
-    lines.append("")
+    return "\n".join(lines)
+
+
+def report(runs: list[dict[str, float]]) -> str:
+    lines = [table(runs, " /s"), ""]
     lines.append(f"{'ratio (goal)':34} " + " ".join(f"{'':>10}" for _ in runs) + f" {'median':>10}")
     for ours, theirs, goal in RATIOS:
         values = [r[ours] / r[theirs] for r in runs]
@@ -82,7 +93,10 @@ def main() -> None:
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--rebuild-only", action="store_true",
                         help="one rebuild of --events events: its memory and the rate of its first and last tenth")
+    parser.add_argument("--scenario", choices=SCENARIOS, action="append",
+                        help="run only this part (repeatable); all of them by default")
     args = parser.parse_args()
+    scenarios = args.scenario or SCENARIOS
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("faststream").setLevel(logging.WARNING)
     if args.rebuild_only:
@@ -90,10 +104,19 @@ def main() -> None:
             print(asyncio.run(rebuild.flat_rebuild(infra, args.events)))
         return
     with infrastructure() as infra:
-        runs = [asyncio.run(one_run(infra, args.events, latency_rate=args.latency_rate,
-                                   latency_seconds=args.latency_seconds)) for _ in range(args.runs)]
-    print(f"\n{args.events} TopicSubmitted events, {args.runs} runs, 12 partitions\n")
-    print(report(runs))
+        if "backbone" in scenarios:
+            runs = [asyncio.run(one_run(infra, args.events, latency_rate=args.latency_rate,
+                                       latency_seconds=args.latency_seconds)) for _ in range(args.runs)]
+            print(f"\n{args.events} TopicSubmitted events, {args.runs} runs, 12 partitions\n")
+            print(report(runs))
+        if "http" in scenarios:
+            runs = [http.run(infra) for _ in range(args.runs)]
+            print(f"\nPOST /topics at concurrency {http.CONCURRENCY}, {args.runs} runs, served alike (uvloop, httptools)\n")
+            print(table(runs, width=40) + "\n\n" + http.summary(runs))
+        if "latency" in scenarios:
+            runs = [latency.run(infra) for _ in range(args.runs)]
+            print(f"\nsubmit → visible in the council's queue, {latency.SECONDS:.0f} s per rate, {args.runs} runs\n")
+            print(table(runs, width=40) + "\n\n" + latency.summary(runs))
 
 
 if __name__ == "__main__":

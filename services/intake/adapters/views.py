@@ -5,43 +5,53 @@ from uuid import UUID
 import asyncpg
 from yishi_contracts import Status
 
-from ..service_layer.ports import Filed, NewSubmission, ReceiptView
+from ..service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 
 
 class SqlIntakeViews:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def add_submission(self, submission: NewSubmission) -> bool:
+    async def add_submission(self, submission: NewSubmission) -> Filing:
         # DO NOTHING waits for a concurrent insert of the same key to commit or roll back, and
-        # leaves this transaction usable either way.
-        kept = await self.conn.fetchval(
+        # leaves this transaction usable either way. The second branch finds a key on file that
+        # this statement's snapshot sees; one committed meanwhile is found by a retry.
+        key = submission.idempotency
+        row = await self.conn.fetchrow(
             """
-            INSERT INTO submissions (topic_id, receipt_code, community_id, contact_name, contact_phone,
-                                     idempotency_key, submitted_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT DO NOTHING
-            RETURNING true
+            WITH kept AS (
+                INSERT INTO submissions (topic_id, receipt_code, community_id, contact_name, contact_phone,
+                                         idempotency_key, idempotency_caller, request_digest, submitted_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT DO NOTHING
+                RETURNING topic_id
+            )
+            SELECT true AS kept, NULL::uuid AS topic_id, NULL AS receipt_code, NULL AS request_digest FROM kept
+            UNION ALL
+            SELECT false, s.topic_id, s.receipt_code, s.request_digest FROM submissions s
+            WHERE $6::text IS NOT NULL AND s.community_id = $3 AND s.idempotency_caller = $7
+              AND s.idempotency_key = $6 AND NOT EXISTS (SELECT 1 FROM kept)
             """,
             submission.topic_id,
             submission.receipt_code,
             submission.community_id,
             submission.contact_name,
             submission.contact_phone,
-            submission.idempotency_key,
+            key.key if key else None,
+            key.caller if key else None,
+            key.request_digest if key else None,
             submission.submitted_at,
         )
-        return bool(kept)
-
-    async def submission_with_key(self, idempotency_key: str) -> Filed | None:
-        return await self._filed("idempotency_key", idempotency_key)
+        if row is None:
+            return Filing(kept=False)
+        if row["kept"]:
+            return Filing(kept=True)
+        earlier = Filed(row["topic_id"], row["receipt_code"], submission.community_id, row["request_digest"])
+        return Filing(kept=False, earlier=earlier)
 
     async def submission_with_code(self, receipt_code: str) -> Filed | None:
-        return await self._filed("receipt_code", receipt_code)
-
-    async def _filed(self, column: str, value: str) -> Filed | None:
         row = await self.conn.fetchrow(
-            f"SELECT topic_id, receipt_code, community_id FROM submissions WHERE {column} = $1", value
+            "SELECT topic_id, receipt_code, community_id FROM submissions WHERE receipt_code = $1", receipt_code
         )
         return Filed(row["topic_id"], row["receipt_code"], row["community_id"]) if row else None
 

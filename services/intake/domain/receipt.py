@@ -17,7 +17,8 @@ _SEPARATORS = re.compile(r"[\s\-_－—]")
 
 
 def new_receipt_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    # 32 letters: the low 5 bits of each random byte pick one uniformly (256 = 8 × 32).
+    raw = "".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(LENGTH))
     return f"{raw[:5]}-{raw[5:]}"
 
 

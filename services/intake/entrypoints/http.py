@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import Channel, CommunityId, SubmitterKind, TopicSource
 from yishi_contracts.base import OneLine, Paragraphs
@@ -13,6 +13,7 @@ from yishi_contracts.events import intake as events
 from services.kit.auth import Actor, authenticated
 from services.kit.ports import Service
 
+from ..domain.idempotency import KEY_MAX_LENGTH, KEY_PATTERN
 from ..domain.receipt import normalise_receipt_code, unreadable_receipt_code
 from ..domain.submission import SubmitTopic
 from ..service_layer.look_up_receipt import look_up_receipt
@@ -25,7 +26,22 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Title = Annotated[events.Title, OneLine]
 Description = Annotated[events.Description, Paragraphs]
 Place = Annotated[events.Place, OneLine]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=100)]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key",
+    description="可选。同一请求重发时带同一个键（如 UUID），只生成一个议题；键按社区和提交人区分，"
+    "不同内容不可复用同一个键。 Optional: send the same key (a UUID, say) when resending one request and "
+    "one topic is taken in; keys are per community and submitter, and a key is never reused for another request.",
+    # Documented here, checked by the use case, which says what is wrong in both languages.
+    json_schema_extra={"minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
+)]
+REPLAYED = "Idempotent-Replayed"
+"""Set on the answer to a replay: the receipt is the one the first request got."""
+KEYED = {
+    400: {"description": "Idempotency-Key 格式不正确 / the Idempotency-Key is empty, too long or not visible ASCII"
+                         " (error: invalid_idempotency_key)"},
+}
+"""A submission's answers beside 201 and the 422s of invalid input (a key reused for another
+request among them: idempotency_key_reused)."""
 ReceiptCode = Annotated[str, StringConstraints(max_length=32)]
 
 
@@ -109,7 +125,7 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
     router = APIRouter(tags=["intake"])
 
     async def _submit(
-        command: SubmitTopic, contact: Contact | None, key: str | None, actor: Actor | None
+        command: SubmitTopic, contact: Contact | None, key: str | None, actor: Actor | None, response: Response
     ) -> ReceiptOut:
         receipt = await submit_topic(
             service,
@@ -119,6 +135,8 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
             contact_phone=contact.phone if contact else None,
             idempotency_key=key,
         )
+        if receipt.replayed:
+            response.headers[REPLAYED] = "true"
         return ReceiptOut(
             topic_id=UUID(receipt.topic_id),
             receipt_code=receipt.receipt_code,
@@ -126,19 +144,24 @@ def intake_router(service: Service[IntakeViews]) -> APIRouter:
             message_en=f"Your topic was received. Keep receipt code {receipt.receipt_code} to follow it.",
         )
 
-    @router.post("/topics", status_code=201, response_model=ReceiptOut, summary="A resident submits a topic online")
-    async def submit_as_resident(body: ResidentSubmission, idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+    @router.post("/topics", status_code=201, response_model=ReceiptOut, responses=KEYED,
+                 summary="A resident submits a topic online")
+    async def submit_as_resident(
+        body: ResidentSubmission, response: Response, idempotency_key: IdempotencyKey = None
+    ) -> ReceiptOut:
         command = _command(body, TopicSource.resident, Channel.online, SubmitterKind.resident)
-        return await _submit(command, body.contact, idempotency_key, None)
+        return await _submit(command, body.contact, idempotency_key, None, response)
 
-    @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, summary="Staff enter a topic on someone's behalf")
+    @router.post("/staff/topics", status_code=201, response_model=ReceiptOut, responses=KEYED,
+                 summary="Staff enter a topic on someone's behalf")
     async def submit_as_staff(
         body: StaffSubmission,
         actor: Annotated[Actor, Depends(authenticated)],
+        response: Response,
         idempotency_key: IdempotencyKey = None,
     ) -> ReceiptOut:
         command = _command(body, body.source, body.channel, SubmitterKind.staff, staff_id=actor.id)
-        return await _submit(command, body.contact, idempotency_key, actor)
+        return await _submit(command, body.contact, idempotency_key, actor, response)
 
     @router.post(
         "/receipts/{code}/details",

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from yishi_contracts import Status
 
+from ..domain.idempotency import IdempotencyKey
+
 
 @dataclass(frozen=True)
 class NewSubmission:
@@ -19,7 +21,7 @@ class NewSubmission:
     submitted_at: datetime
     contact_name: str | None = None
     contact_phone: str | None = None
-    idempotency_key: str | None = None
+    idempotency: IdempotencyKey | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,19 @@ class Filed:
     topic_id: UUID
     receipt_code: str
     community_id: str
+    request_digest: str | None = None
+    """Of the request its idempotency key came with (None: no key, or kept before digests were)."""
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What filing a new submission found: kept, or its idempotency key already on file."""
+
+    kept: bool
+    earlier: Filed | None = None
+    """Not kept: the submission on file under the same key, in the same scope. None when what
+    clashed is not visible yet (a concurrent submission of the key just committed) or is not the
+    key (the receipt code, drawn again once in 2^50)."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +60,11 @@ class ReceiptView:
 
 
 class IntakeViews(Protocol):
-    async def add_submission(self, submission: NewSubmission) -> bool:
-        """Keep the submission's row; False, keeping nothing, when its topic, receipt code or
-        idempotency key is already on file (a committed concurrent submission included)."""
+    async def add_submission(self, submission: NewSubmission) -> Filing:
+        """Keep the submission's row, unless its topic, receipt code or idempotency key (in its
+        community, for its caller) is on file, a committed concurrent submission included: then
+        keep nothing and say what was found, in one round trip."""
         ...
-
-    async def submission_with_key(self, idempotency_key: str) -> Filed | None: ...
 
     async def submission_with_code(self, receipt_code: str) -> Filed | None: ...
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from yishi_contracts import Envelope, Status
 
 from services.intake.domain.progress import current_status, steps_of
-from services.intake.service_layer.ports import Filed, NewSubmission, ReceiptView
+from services.intake.service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 from services.kit.fakes import FakeService
 from services.kit.streams import EventCodec
 
@@ -32,18 +32,25 @@ class FakeIntakeViews:
             kept.title = step.title or kept.title
             kept.history = sorted([*kept.history, step.entry], key=lambda h: h["at"])  # as the SQL keeps it
 
-    async def add_submission(self, submission: NewSubmission) -> bool:
+    async def add_submission(self, submission: NewSubmission) -> Filing:
         codes = {s.receipt_code for s in self.submissions.values()} | self.taken
-        keys = {s.idempotency_key for s in self.submissions.values() if s.idempotency_key}
+        if (earlier := self._under_key(submission)) is not None:
+            return Filing(kept=False, earlier=earlier)
         if submission.topic_id in self.submissions or submission.receipt_code in codes:
-            return False
-        if submission.idempotency_key in keys:
-            return False
+            return Filing(kept=False)
         self.submissions[submission.topic_id] = submission
-        return True
+        return Filing(kept=True)
 
-    async def submission_with_key(self, idempotency_key: str) -> Filed | None:
-        return next((self._filed(s) for s in self.submissions.values() if s.idempotency_key == idempotency_key), None)
+    def _under_key(self, new: NewSubmission) -> Filed | None:
+        """The submission on file under the new one's key, in its community for its caller."""
+        if new.idempotency is None:
+            return None
+        for s in self.submissions.values():
+            key = s.idempotency
+            if key and s.community_id == new.community_id and (key.key, key.caller) == (new.idempotency.key,
+                                                                                          new.idempotency.caller):
+                return Filed(s.topic_id, s.receipt_code, s.community_id, key.request_digest)
+        return None
 
     async def submission_with_code(self, receipt_code: str) -> Filed | None:
         return next((self._filed(s) for s in self.submissions.values() if s.receipt_code == receipt_code), None)

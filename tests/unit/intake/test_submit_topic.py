@@ -7,7 +7,8 @@ from yishi_contracts import TopicSubmitted
 
 from services.intake.domain.submission import SubmitTopic
 from services.intake.service_layer import submit_topic as submitting
-from services.intake.service_layer.ports import NewSubmission
+from services.intake.domain.idempotency import idempotency
+from services.intake.service_layer.ports import Filing, NewSubmission
 from services.intake.service_layer.submit_topic import submit_topic
 from services.kit.auth import Actor, Role
 from services.kit.errors import status_of
@@ -85,22 +86,24 @@ async def test_a_colliding_receipt_code_is_drawn_again(monkeypatch: pytest.Monke
 
 
 class RacedViews(FakeIntakeViews):
-    """A double tap: the other request's row commits while this one is inserting its own."""
+    """A double tap: the other request's row commits while this one is inserting its own, so
+    this insert clashes without seeing it; the retry finds it."""
 
     def __init__(self, earlier: NewSubmission) -> None:
         super().__init__()
         self.earlier = earlier
 
-    async def add_submission(self, submission: NewSubmission) -> bool:
+    async def add_submission(self, submission: NewSubmission) -> Filing:
         if self.earlier.topic_id not in self.submissions:
             self.submissions[self.earlier.topic_id] = self.earlier
-            return False
+            return Filing(kept=False)
         return await super().add_submission(submission)
 
 
 async def test_an_idempotency_race_lost_replays_the_winner() -> None:
     service = intake_service()
-    winner = NewSubmission(UUID(int=7), "CCCCC-44444", COMMUNITY, service.clock.now(), idempotency_key="tap-1")
+    key = idempotency("tap-1", resident(), None, None)
+    winner = NewSubmission(UUID(int=7), "CCCCC-44444", COMMUNITY, service.clock.now(), idempotency=key)
     service.views = RacedViews(winner)
     receipt = await submit_topic(service, resident(), idempotency_key="tap-1")
     assert receipt.replayed and receipt.receipt_code == "CCCCC-44444" and receipt.topic_id == str(UUID(int=7))
