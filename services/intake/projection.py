@@ -8,26 +8,8 @@ so it does not depend on the order events from different Kafka topics arrive in.
 from typing import Any
 
 import asyncpg
-from yishi_contracts import (
-    STREAMS,
-    DisclosureStarted,
-    Envelope,
-    ImplementationCompleted,
-    ImplementationReopened,
-    ImplementationStarted,
-    MatterEscalated,
-    MeetingScheduled,
-    ResearchCompleted,
-    ResearchReopened,
-    ResolutionAdopted,
-    TopicClosed,
-    TopicDeferred,
-    TopicDropped,
-    TopicResubmitted,
-    TopicReturnedToCouncil,
-    TopicScreened,
-    TopicSubmitted,
-)
+from yishi_contracts import STREAMS, Envelope
+from yishi_contracts.lifecycle import LIFECYCLE_EVENTS
 
 from services.kit.projection import Projection
 
@@ -44,23 +26,5 @@ async def on_topic_step(conn: asyncpg.Connection, envelopes: list[Envelope[Any]]
     await topic_progress.record(conn, [step for e in envelopes for step in steps_of(e.data, e.time)])
 
 
-STEP_EVENTS = (
-    TopicSubmitted,
-    TopicResubmitted,
-    ResearchCompleted,
-    ResearchReopened,
-    ResolutionAdopted,
-    TopicDeferred,
-    TopicDropped,
-    DisclosureStarted,
-    TopicReturnedToCouncil,
-    ImplementationStarted,
-    ImplementationCompleted,
-    ImplementationReopened,
-    TopicClosed,
-    MatterEscalated,
-    TopicScreened,
-    MeetingScheduled,
-)
-"""The events of a topic's life (``lifecycle.LIFECYCLE_EVENTS``), in the order the AsyncAPI document lists them."""
-progress.on_batch(*STEP_EVENTS)(on_topic_step)
+progress.on_batch(*LIFECYCLE_EVENTS)(on_topic_step)
+"""Every event of a topic's life (``lifecycle.LIFECYCLE_EVENTS``) marks a step."""
