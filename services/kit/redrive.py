@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
@@ -30,6 +30,9 @@ from .kafka_reading import read_to_end
 from .kafka_security import aiokafka_options
 from .relay import build_producer
 from .settings import KafkaSecurity
+
+if TYPE_CHECKING:
+    from .runtime import ServiceRuntime
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ async def _replay(consumer: ProjectionConsumer, letter: Letter) -> Redriven:
 
 
 @asynccontextmanager
-async def consumer_of(runtime: Any) -> AsyncIterator[ProjectionConsumer]:
+async def consumer_of(runtime: "ServiceRuntime[Any]") -> AsyncIterator[ProjectionConsumer]:
     """The service's consumer path outside the service: its projection, a pool and a producer
     for its dead-letter topic (reactions that record events open units of work on the pool;
     the running service's relay publishes what they put in the outbox)."""
