@@ -78,7 +78,7 @@ class Stack:
         return council_id
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # torn down after the browser tests: its services and Keycloak leave the rest of the suite the cores
 def stack(infra, tmp_path_factory):
     dist = _built_web()
     # As root, nginx's workers run as nobody: its state dir must be reachable (pytest's is 0700).
@@ -112,7 +112,7 @@ def stack(infra, tmp_path_factory):
         shutil.rmtree(gateway_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's sync API owns an event loop: closed before the async tests run
 def browser():
     with sync_api.sync_playwright() as playwright:
         playwright.selectors.set_test_id_attribute("data-test")  # the web's own attribute
