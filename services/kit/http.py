@@ -210,8 +210,11 @@ def document(app: FastAPI, own_answers: dict[str, dict[int, dict[str, Any]]] | N
                 for status in sorted(_answers(route)):
                     if status in answers:
                         responses[str(status)] = answers[status]
-                    elif status not in route.responses:  # a route's own declaration stands
+                    elif status not in route.responses:
                         responses[str(status)] = _problem_response(status)
+                    else:  # a route's own words stand; its body is the Problem all refusals share
+                        own_answer = responses.setdefault(str(status), {})
+                        own_answer.setdefault("content", _problem_response(status)["content"])
                 operation["responses"] = dict(sorted(responses.items()))
                 if needs_token(route.dependant):
                     operation["security"] = [{BEARER: []}]

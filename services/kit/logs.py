@@ -132,12 +132,16 @@ def configure(service: str, *, fmt: str | None = None, level: str | None = None,
     handler.setLevel(level_name)
     root = logging.getLogger()
     root.handlers = [handler]
-    logging.captureWarnings(True)  # warnings become log lines too, not raw text on stderr
+    # Warnings become log lines too, not raw text on stderr. Released first: logging captures only
+    # once, and a later catch_warnings() may have put the original showwarning back meanwhile.
+    logging.captureWarnings(False)
+    logging.captureWarnings(True)
     root.setLevel(level_name)
     for name in _ROUTED:  # they bring handlers of their own: route them through ours instead
         routed = logging.getLogger(name)
         routed.handlers.clear()
         routed.propagate = True
+        routed.setLevel(logging.NOTSET)  # and one level for all: a uvicorn.Config(log_level=) set earlier does not stay
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

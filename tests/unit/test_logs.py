@@ -26,7 +26,8 @@ ROUTED = ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream", "faststrea
 def lines() -> Iterator[io.StringIO]:
     """logs.configure on a buffer; the process's logging as it was afterwards."""
     root = logging.getLogger()
-    routed = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate) for name in ROUTED}
+    routed = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate, logging.getLogger(name).level)
+              for name in ROUTED}
     saved = (root.handlers[:], root.level, routed)
     out = io.StringIO()
     logs.configure("council", fmt="json", level="INFO", stream=out)
@@ -34,8 +35,9 @@ def lines() -> Iterator[io.StringIO]:
         yield out
     finally:
         root.handlers, root.level = saved[0], saved[1]
-        for name, (handlers, propagate) in saved[2].items():
+        for name, (handlers, propagate, level) in saved[2].items():
             logging.getLogger(name).handlers, logging.getLogger(name).propagate = handlers, propagate
+            logging.getLogger(name).setLevel(level)
         logging.captureWarnings(False)
         structlog.reset_defaults()
 
@@ -92,7 +94,8 @@ def test_ids_and_codes_are_not_mistaken_for_phones(lines) -> None:
 
 def test_uvicorn_faststream_and_warnings_go_through_the_same_handler(lines) -> None:
     for name in ROUTED:
-        assert not logging.getLogger(name).handlers and logging.getLogger(name).propagate
+        routed = logging.getLogger(name)
+        assert not routed.handlers and routed.propagate and routed.level == logging.NOTSET
     logging.getLogger("uvicorn.error").info("Started server process", extra={"color_message": "\x1b[36mStarted\x1b[0m"})
     warnings.warn("a deprecation", DeprecationWarning, stacklevel=1)
     started, warned = _records(lines)
