@@ -94,7 +94,7 @@ class Submitter:
         self.port = port
         self.idle: list[Connection] = []
         self.sent: dict[str, float] = {}
-        self.answered: list[float] = []
+        self.answered: dict[str, float] = {}
 
     async def submit(self, n: int) -> None:
         conn = self.idle.pop() if self.idle else await Connection.open(self.port)
@@ -102,8 +102,8 @@ class Submitter:
         status, body = await conn.exchange(post("/topics", submission_body(n, community="330102001099")))
         if status != 201:
             raise RuntimeError(f"intake answered {status}: {body[:200]!r}")
-        self.answered.append(time.perf_counter() - started)
-        self.sent[json.loads(body)["topic_id"]] = started
+        topic_id = json.loads(body)["topic_id"]
+        self.sent[topic_id], self.answered[topic_id] = started, time.perf_counter()
         self.idle.append(conn)
 
     def close(self) -> None:
@@ -111,8 +111,9 @@ class Submitter:
             conn.close()
 
 
-async def _visible_latency(port: int, council_db: str, rate: int, seconds: float) -> tuple[float, float]:
-    """p99 of submit → visible, and of submit → receipt (intake's own answer), in ms."""
+async def _visible_latency(port: int, council_db: str, rate: int, seconds: float) -> tuple[float, float, float]:
+    """p99 of submit → visible, of submit → receipt (intake's answer, after its commit) and of
+    receipt → visible (the relay, Kafka and the council's consumer), in ms."""
     listener = await asyncpg.connect(council_db)
     visible: dict[str, float] = {}
     await listener.add_listener("bench_visible", lambda *args: visible.setdefault(args[3], time.perf_counter()))
@@ -124,7 +125,9 @@ async def _visible_latency(port: int, council_db: str, rate: int, seconds: float
             await asyncio.sleep(0.05)
         if missing := set(submitter.sent) - set(visible):
             raise RuntimeError(f"{len(missing)} topics never reached the council's queue")
-        return p99([visible[t] - started for t, started in submitter.sent.items()]), p99(submitter.answered)
+        sent, answered = submitter.sent, submitter.answered
+        return (p99([visible[t] - sent[t] for t in sent]), p99([answered[t] - sent[t] for t in sent]),
+                p99([visible[t] - answered[t] for t in sent]))
     finally:
         submitter.close()
         await listener.close()
@@ -166,9 +169,11 @@ def run(infra, *, rates: tuple[int, ...] = RATES, seconds: float = SECONDS) -> d
                 await _warm(intake.port, databases["council"])
                 await raw_latency(infra.bootstrap_servers, 20, 1.0, topic=raw_topic)  # leaders elected, connected
                 for rate in rates:
-                    visible, answered = await _visible_latency(intake.port, databases["council"], rate, seconds)
+                    visible, answered, backbone = await _visible_latency(
+                        intake.port, databases["council"], rate, seconds)
                     figures[f"submit→visible p99 ms @{rate}/s"] = visible
-                    figures[f"  of which submit→receipt p99 ms @{rate}/s"] = answered
+                    figures[f"  submit→receipt p99 ms @{rate}/s"] = answered
+                    figures[f"  receipt→visible p99 ms @{rate}/s"] = backbone
                     figures[f"raw produce→consume p99 ms @{rate}/s"] = await raw_latency(
                         infra.bootstrap_servers, rate, seconds, topic=raw_topic)
 
