@@ -9,6 +9,7 @@ import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from uuid import uuid4
 
 import asyncpg
@@ -20,7 +21,15 @@ from aiokafka.record.util import calc_crc32c
 from yishi_contracts import INTAKE, Envelope, dead_letter_topic
 
 from services.council.app import build_runtime as council_runtime
-from services.kit.binding import KafkaRecord, to_kafka
+from services.kit.binding import (
+    KafkaRecord,
+    MalformedMessage,
+    UnreadableRecord,
+    from_kafka,
+    read_record,
+    record_size,
+    to_kafka,
+)
 from services.kit.rebuild import rebuild
 from services.kit.topics import ensure_topics
 from tests.support.eventually import eventually
@@ -232,3 +241,46 @@ async def test_a_batch_commits_the_partitions_it_had_records_on_and_no_other(
 async def _assigned(runtime) -> bool:
     consumer = runtime._subscriber.consumer
     return consumer is not None and bool(consumer.assignment())
+
+
+# What the consumer's reader decides about one record, without a broker: the same rules, quickly.
+
+
+def _parts():
+    record = to_kafka(Envelope.wrap(submitted(), source="/yishi/intake"))
+    return record.headers, record.key, record.value
+
+
+@pytest.mark.parametrize("headers, key, value, reason", [
+    (lambda h: [*h, ("ce_type", b"yishi.TopicSubmitted.v1")], lambda k: k, lambda v: v, "invalid_envelope"),
+    (lambda h: _with(h, "ce_time", b"\xff"), lambda k: k, lambda v: v, "invalid_envelope"),
+    (lambda h: h, lambda k: None, lambda v: v, "invalid_envelope"),
+    (lambda h: h, lambda k: k + b"x", lambda v: v, "invalid_envelope"),
+    (lambda h: h, lambda k: k, lambda v: b"[" * 5000 + b"]" * 5000, "invalid_json"),
+    (lambda h: h, lambda k: k, lambda v: b"\xff\xfe{}", "invalid_json"),
+    (lambda h: h, lambda k: k, lambda v: None, "invalid_json"),
+    (lambda h: h, lambda k: k, lambda v: b"[1]", "invalid_data"),
+], ids=["duplicated ce_type", "non-UTF-8 ce_time", "no key", "another key", "deep", "not UTF-8", "no value", "array"])
+def test_the_reader_says_why_and_never_raises_anything_else(headers, key, value, reason) -> None:
+    h, k, v = _parts()
+    with pytest.raises(MalformedMessage) as refused:
+        from_kafka(headers(h), key(k), value(v))
+    assert refused.value.reason == reason and refused.value.detail
+
+
+def test_foreign_headers_are_not_even_decoded_and_text_values_are_read() -> None:
+    h, k, v = _parts()
+    headers = [(n, x.decode() if n == "ce_source" else x) for n, x in h] + [("x-a", b"\xff"), ("x-b", None), ("x-a", b"")]
+    assert from_kafka(headers, k, v).source == "/yishi/intake"
+
+
+def test_the_size_limit_counts_key_value_and_headers() -> None:
+    h, k, v = _parts()
+    size = record_size(h, k, v)
+    record = SimpleNamespace(headers=h, key=k, value=v)
+    assert read_record(record, max_bytes=size).data.title
+    with pytest.raises(MalformedMessage) as refused:
+        read_record(record, max_bytes=size - 1)
+    assert refused.value.reason == "too_large"
+    with pytest.raises(MalformedMessage, match="invalid_envelope"):
+        read_record(UnreadableRecord("t", 0, 1, "a header name is not UTF-8"))
