@@ -31,15 +31,12 @@ class TopicReader:
         security: KafkaSecurity | None = None,
     ) -> None:
         self._batch_size = batch_size
-        self._consumer = AIOKafkaConsumer(
-            *topics,
-            bootstrap_servers=bootstrap_servers,
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            client_id=client_id,
-            **aiokafka_options(security),
-        )
+        options = dict(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False,
+                       **aiokafka_options(security))
+        self._consumer = AIOKafkaConsumer(*topics, auto_offset_reset="earliest", client_id=client_id, **options)
+        # End offsets on connections of their own: a broker answers one connection's requests in
+        # order, so on the reader's they would wait behind its fetch (up to fetch_max_wait_ms).
+        self._ends = AIOKafkaConsumer(client_id=f"{client_id}-ends", **options)
         self._next: Offsets = {}
         self.first: Offsets = {}
         """Where each partition began when the reader started (0 unless retention removed some)."""
@@ -47,6 +44,7 @@ class TopicReader:
     async def __aenter__(self) -> "TopicReader":
         await self._consumer.start()
         try:
+            await self._ends.start()
             async with asyncio.timeout(30):
                 while not self._consumer.assignment():  # without a group, every partition is assigned on metadata
                     await asyncio.sleep(0.05)
@@ -55,16 +53,17 @@ class TopicReader:
             self.first = await self._consumer.beginning_offsets(partitions)
             self._next = dict(self.first)
         except BaseException:
-            await self._consumer.stop()
+            await self.__aexit__()
             raise
         return self
 
     async def __aexit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        await self._ends.stop()
         await self._consumer.stop()
 
     async def end_offsets(self) -> Offsets:
         """Each partition's end now: the offset the next record written there will get."""
-        return await self._consumer.end_offsets(list(self._next))
+        return await self._ends.end_offsets(list(self._next))
 
     def behind(self, end: Offsets) -> int:
         """How many records lie between where the reader is and ``end``."""
