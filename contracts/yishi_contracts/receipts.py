@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from uuid import UUID
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -21,8 +22,10 @@ _SEPARATORS = re.compile(r"[\s\-_－—]")
 
 
 def canonical_receipt_code(text: str) -> str | None:
-    """The canonical form ``XXXXX-XXXXX`` of what a resident typed, or None if it cannot be a code."""
-    raw = _SEPARATORS.sub("", text).upper()
+    """The canonical form ``XXXXX-XXXXX`` of what a resident typed, or None if it cannot be a code.
+
+    Full-width letters and digits (a Chinese input method's) are read as their ASCII forms."""
+    raw = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
     if len(raw) != LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return f"{raw[:5]}-{raw[5:]}"

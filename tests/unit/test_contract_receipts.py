@@ -8,6 +8,7 @@ from yishi_contracts.receipts import canonical_receipt_code, matches, receipt_ch
 def test_a_typed_code_is_read_in_its_canonical_form() -> None:
     assert canonical_receipt_code(" j3sls cfv5e ") == "J3SLS-CFV5E"
     assert canonical_receipt_code("J3SLS—CFV5E") == "J3SLS-CFV5E"
+    assert canonical_receipt_code("ｊ３ＳＬＳ－ＣＦＶ５Ｅ") == "J3SLS-CFV5E"  # typed with a Chinese input method
     assert canonical_receipt_code("J3SLS-CFV5") is None
     assert canonical_receipt_code("O3SLS-CFV5E") is None  # no look-alikes in the alphabet
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import CommunityId, Satisfaction
-from yishi_contracts.base import Paragraphs
+from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.ports import Service
 
@@ -57,7 +57,7 @@ class RatingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rating: Satisfaction
-    receipt_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = Field(
+    receipt_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), OneLine] = Field(
         description="提交议题时收到的回执码（受理编号），如 7K3MQ-9XD4P")
 
 
