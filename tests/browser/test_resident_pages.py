@@ -144,9 +144,11 @@ def test_a_resident_rates_with_the_receipt_code_a_wrong_code_shows_the_message(s
     ratings = stack.api("GET", "publication", f"/topics/{topic['topic_id']}").json()["implementation"]["ratings"]
     assert ratings == {"satisfied": 1, "basically_satisfied": 0, "dissatisfied": 0}  # the double click rated once
 
-    again = pages(PHONE)
-    again.goto(f"{stack.url}/resident/topics/{topic['topic_id']}/rating?c={QBM}")
-    again.get_by_placeholder("如 7K3MQ-9XD4P").fill(topic["receipt_code"])
+    again = pages(PHONE)  # from the progress page the receipt code comes along
+    again.goto(f"{stack.url}/resident/follow/{topic['receipt_code']}?c={QBM}")
+    again.get_by_role("button", name="评价落实结果").click()
+    again.wait_for_url(re.compile(rf"/resident/topics/{topic['topic_id']}/rating"))
+    assert again.get_by_placeholder("如 7K3MQ-9XD4P").input_value() == topic["receipt_code"]
     again.get_by_text("不满意").click()
     again.get_by_role("button", name="提交评价").click()
     again.locator(".van-field__error-message", has_text="您已经评价过本次办理结果").wait_for()
