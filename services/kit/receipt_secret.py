@@ -18,8 +18,8 @@ def load_receipt_secret() -> str:
     """The secret from the environment, warning when it falls back to the development default."""
     secret = os.environ.get(ENV)
     if not secret:
-        log.warning("%s is not set: receipt checks use a public default; set a secret shared by intake "
-                    "and publication in any real deployment", ENV)
+        log.warning("%s is not set: receipt checks use a public default; set a secret shared by the services "
+                    "that issue and check receipt codes in any real deployment", ENV)
         return DEV_DEFAULT
     return secret
 
