@@ -45,10 +45,20 @@ def _built_web() -> Path:
 
 
 class Stack:
-    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak) -> None:
+    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak, *, clock_file: Path | None = None,
+                 topic_prefix: str = "", bootstrap_servers: str = "") -> None:
         self.gateway = gateway
         self.keycloak = keycloak
         self.url = gateway.url
+        self.clock_file = clock_file
+        self.topic_prefix = topic_prefix
+        """The services' Kafka topic prefix, for a test that feeds an upstream step as its event."""
+        self.bootstrap_servers = bootstrap_servers
+
+    def move_clock(self, days: float) -> None:
+        """The services' clocks move forward (a disclosure period passes); tokens are unaffected."""
+        assert self.clock_file is not None
+        self.clock_file.write_text(str(float(self.clock_file.read_text() or 0) + days * 86400))
 
     def bearer(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keycloak.password_token(user)}"}
@@ -91,7 +101,10 @@ def stack(infra, tmp_path_factory):
     work = Path(tmp_path_factory.mktemp("web-system"))
     prefix = f"web{uuid.uuid4().hex[:6]}."
     databases = {s: infra.create_database(f"web_{s}_{uuid.uuid4().hex[:6]}") for s in SERVICES}
-    env = service_env(infra, prefix, databases, YISHI_PUBLICATION_TICK_SECONDS="0.5", **auth_env(kc))
+    clock_file = work / "clock-offset-seconds"
+    clock_file.write_text("0")
+    env = service_env(infra, prefix, databases, YISHI_PUBLICATION_TICK_SECONDS="0.5",
+                      YISHI_CLOCK_OFFSET_FILE=str(clock_file), **auth_env(kc))
     env.pop("YISHI_AUTH_JWT_KEY")
     for service in SERVICES:
         yishi("migrate", service, env=env)
@@ -102,7 +115,7 @@ def stack(infra, tmp_path_factory):
         for service in SERVICES:
             running[service] = ServiceProcess(service, env, work).start()
         gateway = LocalGateway(gateway_dir, port, {s: p.port for s, p in running.items()}, kc.port, dist).start()
-        yield Stack(gateway, kc)
+        yield Stack(gateway, kc, clock_file=clock_file, topic_prefix=prefix, bootstrap_servers=infra.bootstrap_servers)
     finally:
         if gateway is not None:
             gateway.stop()
