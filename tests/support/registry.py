@@ -155,3 +155,9 @@ class MemoryRegistry:
             district=name(code[:6] + "000000") if code[6:] != "000000" else None,
             level=str(own.level) if own else None, active=own is not None and code not in self.retired,
         )
+
+
+async def seed_runtime(runtime: object, codes: Iterable[str]) -> None:
+    """``seed_registry`` for one running service (its settings' topic prefix and database)."""
+    settings = runtime.settings  # type: ignore[attr-defined]
+    await seed_registry(settings.kafka, codes, databases=[settings.database_url])
