@@ -19,9 +19,9 @@ from pathlib import Path
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
-from yishi_contracts import COUNCIL, DivisionLevel, DivisionRegistered, DivisionRetired, Envelope
+from yishi_contracts import COUNCIL, CommunitySettingsChanged, DivisionLevel, DivisionRegistered, DivisionRetired, Envelope
 
-from yishi_contracts.settings import lineage
+from yishi_contracts.settings import EffectiveSettings, Scheduled, Settings, effective_settings, lineage, own_as_of
 
 from services.kit.binding import to_kafka
 from services.kit.registry import CommunityNames
@@ -135,6 +135,7 @@ class MemoryRegistry:
     def __init__(self, codes: Iterable[str] = ()) -> None:
         self.divisions: dict[str, DivisionRegistered] = {}
         self.retired: set[str] = set()
+        self.settings: dict[str, list[Scheduled]] = {}
         for event in registrations(codes):
             self.apply(event)
 
@@ -143,6 +144,16 @@ class MemoryRegistry:
             self.divisions[event.code] = event
         elif isinstance(event, DivisionRetired):
             self.retired.add(event.code)
+        elif isinstance(event, CommunitySettingsChanged):
+            self.settings.setdefault(event.code, []).append(Scheduled(event.effective_from, Settings.of(event)))
+
+    def set(self, code: str, effective_from: datetime, **values: object) -> None:
+        """A division's own settings from ``effective_from`` on, as council would publish them."""
+        self.apply(CommunitySettingsChanged(community_id=code, code=code, level=level_of(code),
+                                            effective_from=effective_from, changed_by="test", **values))
+
+    def effective_at(self, code: str, at: datetime) -> EffectiveSettings:
+        return effective_settings(code, {c: own_as_of(changes, at) for c, changes in self.settings.items()})
 
     def names(self, code: str) -> CommunityNames:
         def name(c: str) -> str | None:
