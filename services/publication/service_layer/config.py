@@ -5,7 +5,6 @@ import hmac
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 from uuid import UUID
 
 from services.kit.streams import EventCodec
@@ -20,22 +19,21 @@ CODEC = EventCodec("publication", d.PRIVATE_EVENTS)
 
 @dataclass(frozen=True)
 class PublicationConfig:
-    """The service's settings: the disclosure period, the closing rule, the salt of resident keys."""
+    """The service's settings: the closing rule, the salt of resident keys. The disclosure period
+    and the overdue grace are each community's (council's settings, in the registry's replica)."""
 
-    disclosure: d.DisclosurePolicy = field(default_factory=d.DisclosurePolicy)
     closing: d.ClosingRule = field(default_factory=d.ClosingRule)
     resident_salt: str = "yishi-publication"
 
     @classmethod
     def from_env(cls) -> "PublicationConfig":
-        days = float(os.environ.get("YISHI_PUBLICATION_DISCLOSURE_DAYS", "7"))
         salt = os.environ.get("YISHI_PUBLICATION_RESIDENT_SALT")
         if not salt:
             # Phone numbers are a small space: with a known key their hashes can be enumerated.
             log.warning("YISHI_PUBLICATION_RESIDENT_SALT is not set: residents' keys use a public default; "
                         "set a secret in any real deployment")
             salt = "yishi-publication"
-        return cls(disclosure=d.DisclosurePolicy(timedelta(days=days)), resident_salt=salt)
+        return cls(resident_salt=salt)
 
     def resident_key(self, phone: str) -> str:
         """A resident's key: HMAC-SHA256 of the phone number under the secret; the number is never kept."""

@@ -19,6 +19,7 @@ from services.kit.ports import Service
 
 from .. import domain as d
 from .config import disclosure_stream, escalation_stream, implementation_stream
+from .grace import graces
 from .ports import BoardRow, PublicationViews
 from .public import ratings_of
 
@@ -62,7 +63,7 @@ def _disclosure(disclosure: d.Disclosure, now: datetime) -> dict[str, Any]:
     }
 
 
-def _implementation(impl: d.Implementation, now: datetime) -> dict[str, Any]:
+def _implementation(impl: d.Implementation, now: datetime, grace: dict[int, int]) -> dict[str, Any]:
     return {
         "round": impl.round,
         "status": impl.status,
@@ -71,10 +72,11 @@ def _implementation(impl: d.Implementation, now: datetime) -> dict[str, Any]:
         "tasks": [
             {"task_id": t.spec.task_id, "round": t.round, "description": t.spec.description,
              "responsible_party": t.spec.responsible_party, "deadline": t.spec.deadline, "percent": t.percent,
-             "progress_reports": t.reports, "completed_at": t.completed_at, "overdue": t.overdue(now)}
+             "progress_reports": t.reports, "completed_at": t.completed_at,
+             "overdue_grace_days": grace.get(t.round, 0), "overdue": t.overdue(now, grace.get(t.round, 0))}
             for t in impl.tasks
         ],
-        "overdue_tasks": len(impl.overdue(now)),
+        "overdue_tasks": len(impl.overdue(now, grace)),
         "ratings": ratings_of(impl).model_dump(),
     }
 
@@ -100,12 +102,13 @@ async def topic_detail(service: Service[PublicationViews], topic_id: UUID) -> di
         disclosure = d.Disclosure.fold((await uow.load(disclosure_stream(resolution_id))).events) if resolution_id else None
         impl = d.Implementation.fold((await uow.load(implementation_stream(topic_id))).events)
         escalation = d.Escalation.fold((await uow.load(escalation_stream(topic_id))).events)
+        grace = await graces(uow.views, impl) if impl else {}
     return {
         **entry(row),
         "community_id": row["community_id"],
         "resolution": resolution.model_dump(mode="json", include={"resolution_id", "text", "measures", "method", "adopted_at"})
         if resolution else None,
         "disclosure": _disclosure(disclosure, now) if disclosure else None,
-        "implementation": _implementation(impl, now) if impl else None,
+        "implementation": _implementation(impl, now, grace) if impl else None,
         "escalation": _escalation(escalation),
     }
