@@ -59,6 +59,9 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
                 "screening_outcome": s.decision.outcome, "category": getattr(s.decision, "category", None),
                 "exclusion_reason": getattr(s.decision, "reason", None),
                 "merged_into": getattr(s.decision, "merged_into", None),
+                "exclusion_explanation": getattr(s.decision, "explanation", None),
+                "referral": getattr(s.decision, "referral", None),
+                "referral_note": getattr(s.decision, "referral_note", None),
             })
             for s in _data(es)
         ])

@@ -58,7 +58,10 @@ class FakePublicationViews:
             row.update(title=event.title, submitted_at=event.submitted_at)
         elif isinstance(event, c.TopicScreened):
             row.update(category=getattr(event.decision, "category", None),
-                       exclusion_reason=getattr(event.decision, "reason", None))
+                       exclusion_reason=getattr(event.decision, "reason", None),
+                       exclusion_explanation=getattr(event.decision, "explanation", None),
+                       referral=getattr(event.decision, "referral", None),
+                       referral_note=getattr(event.decision, "referral_note", None))
         elif isinstance(event, c.ResolutionAdopted):
             self.resolutions[event.topic_id] = event
             row.update(resolution_text=event.text)
