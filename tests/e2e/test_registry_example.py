@@ -2,12 +2,14 @@
 district and street register 清波门社区 and its neighbours, the community sets a 5-day
 disclosure, and intake then takes topics for them — and refuses a code nobody registered."""
 
+import asyncio
 from pathlib import Path
 
 import httpx
 
+from deploy.localstack.demo import register_demo_communities
 from tests.support.eventually import eventually
-from tests.support.processes import token
+from tests.support.processes import TEST_JWT_KEY, token
 
 HANGZHOU = Path(__file__).resolve().parents[1] / "data" / "hangzhou.csv"
 QINGBOMEN = "330102001051"
@@ -49,3 +51,17 @@ async def test_the_readmes_registry_example_works_as_written(system) -> None:
         stranger = await client.post(f"{intake}/topics", json={**topic, "community_id": "330102001099"})
         assert stranger.status_code == 422 and stranger.json()["error"] == "unknown_community"
         assert stranger.json()["message_zh"] and stranger.json()["message_en"]
+
+
+async def test_the_dev_stacks_demo_communities_are_registered_once(system) -> None:
+    council, intake = system["council"].url, system["intake"].url
+    first = await asyncio.to_thread(register_demo_communities, council, TEST_JWT_KEY)
+    again = await asyncio.to_thread(register_demo_communities, council, TEST_JWT_KEY)
+    assert first["refused"] == 0 and (again["added"], again["refused"]) == (0, 0)
+    assert again["unchanged"] == first["lines"]
+    async with httpx.AsyncClient(timeout=30) as client:
+        for code, name in ((QINGBOMEN, "清波门社区"), ("330102001052", "劳动路社区")):
+            assert (await client.get(f"{council}/divisions/{code}")).json()["name"] == name
+            topic = {"community_id": code, "title": "劳动路路灯不亮", "description": "劳动路的路灯坏了一个多月，晚上很黑。"}
+            await eventually(lambda t=topic: client.post(f"{intake}/topics", json=t), lambda r: r.status_code == 201,
+                             what=f"intake taking topics for {name}")
