@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY="$ROOT/.venv/bin/python"
 eval "$("$PY" -m deploy.localstack env)"
-C=${1:-330102001001}
+C=${1:-330102001051}  # a registered community (see the README's registry example)
 INTAKE=http://127.0.0.1:8001 COUNCIL=http://127.0.0.1:8002 MEETING=http://127.0.0.1:8003 PUBLICATION=http://127.0.0.1:8004
 
 token() { "$PY" -m services.system.cli token --sub "$1" --role "$2" --scope "$C" 2>/dev/null; }

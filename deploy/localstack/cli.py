@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from ._proc import HOST, LocalStackError
+from .demo import register_demo_communities
 from .gateway import LocalGateway
 from .kafka import LocalKafka
 from .keycloak import LocalKeycloak
@@ -154,6 +155,9 @@ def up(infra_only: bool = False) -> int:
         service.start()
         print(f"{service.service:11} {'already running' if was_running else 'started'}  {service.url}"
               f"  (docs {service.url}/docs, health {service.url}/health/ready, log {service.log_file})")
+    council = next(service for service in running if service.service == "council")
+    summary = register_demo_communities(council.url, _secret("jwt.key"))
+    print(f"registry  清波街道 and its communities: {summary['added']} added, {summary['unchanged']} unchanged")
     gw = gateway(kc, running)
     gw.start()
     print(f"gateway   {gw.url}  (nginx, config {gw.conf_file}, log {gw.log_file})")

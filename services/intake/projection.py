@@ -11,13 +11,17 @@ import asyncpg
 from yishi_contracts import STREAMS, Envelope
 from yishi_contracts.lifecycle import LIFECYCLE_EVENTS
 
+from services.kit import registry
 from services.kit.projection import Projection
 
 from .adapters import progress as topic_progress
 from .domain.progress import steps_of
 
-progress = Projection("topic_progress", tables=["topic_progress"], topics=[stream.topic for stream in STREAMS])
-"""Kept from all four services' streams: every one publishes steps of a topic's life."""
+progress = Projection("topic_progress", tables=["topic_progress", *registry.TABLES],
+                      topics=[stream.topic for stream in STREAMS])
+"""Kept from all four services' streams: every one publishes steps of a topic's life; and the
+registry's replica, which says which communities take topics in."""
+registry.keep_registry(progress)
 
 
 async def on_topic_step(conn: asyncpg.Connection, envelopes: list[Envelope[Any]]) -> None:

@@ -10,7 +10,8 @@ the meeting's own public events — correct in any arrival order and rebuildable
 Each handler takes a batch's events of its type and writes them together, except the
 outcomes (adopted, deferred, dropped share one row per meeting and topic), one at a time.
 
-``meeting_rules`` is the service's own configuration, not a view: a rebuild leaves it alone.
+- the registry's replica (``services.kit.registry``): community names for the PDFs and the
+  settings that give a meeting its quorum and adoption.
 """
 
 import asyncpg
@@ -20,11 +21,12 @@ from yishi_contracts import (
 )
 from yishi_contracts.lifecycle import Status, status_marked_by
 
+from services.kit import registry
 from services.kit.projection import Projection
 
 from .adapters import tables
 
-TABLES = ["agenda_candidates", "council_rosters", "meetings", "meeting_outcomes"]
+TABLES = ["agenda_candidates", "council_rosters", "meetings", "meeting_outcomes", *registry.TABLES]
 
 
 def _step(event: object) -> Status:
@@ -37,6 +39,7 @@ def _step(event: object) -> Status:
 
 def build_projection() -> Projection:
     view = Projection("meeting_views", tables=TABLES, topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic])
+    registry.keep_registry(view)
 
     @view.on_batch(TopicSubmitted)
     async def on_topic_submitted(conn: asyncpg.Connection, envelopes: list[Envelope[TopicSubmitted]]) -> None:

@@ -16,6 +16,7 @@ import asyncpg
 import yishi_contracts as c
 from yishi_contracts import COUNCIL, INTAKE, MEETING, PUBLICATION, Envelope
 
+from services.kit import registry
 from services.kit.ports import Service
 from services.kit.projection import Projection
 
@@ -26,7 +27,7 @@ from .service_layer.disclosures import start_disclosure
 from .service_layer.escalation import ground_from_screening
 from .service_layer.ports import PublicationViews
 
-TABLES = ["board", "resolutions", "disclosures", "receipt_checks"]
+TABLES = ["board", "resolutions", "disclosures", "receipt_checks", *registry.TABLES]
 Conn: TypeAlias = asyncpg.Connection
 
 
@@ -37,6 +38,7 @@ def _data(envelopes: list[Envelope[Any]]) -> Iterator[Any]:
 def build_projection(runtime: Service[PublicationViews], config: PublicationConfig | None = None) -> Projection:
     config = config or PublicationConfig.from_env()
     view = Projection("public_board", tables=TABLES, topics=[INTAKE.topic, COUNCIL.topic, MEETING.topic, PUBLICATION.topic])
+    registry.keep_registry(view)  # the communities' names and settings (公示期, 逾期宽限)
 
     @view.on_batch(c.TopicSubmitted)
     async def on_topic_submitted(conn: Conn, es: list[Envelope[c.TopicSubmitted]]) -> None:
@@ -58,6 +60,9 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
                 "screening_outcome": s.decision.outcome, "category": getattr(s.decision, "category", None),
                 "exclusion_reason": getattr(s.decision, "reason", None),
                 "merged_into": getattr(s.decision, "merged_into", None),
+                "exclusion_explanation": getattr(s.decision, "explanation", None),
+                "referral": getattr(s.decision, "referral", None),
+                "referral_note": getattr(s.decision, "referral_note", None),
             })
             for s in _data(es)
         ])

@@ -25,11 +25,15 @@ from pathlib import Path
 import httpx
 
 from deploy.localstack import free_port
+from services.kit.settings import KafkaSettings
 from services.kit.topics import ensure_topics
 from services.system import migrate
 from tests.support.processes import ROOT, ServiceProcess, service_env
+from tests.support.registry import QINGBOMEN, seed_registry
 
 from .workload import TITLES
+
+COMMUNITY = QINGBOMEN
 
 CONCURRENCY = 32
 MINIMAL_DATABASE = "YISHI_BENCH_MINIMAL_DATABASE_URL"
@@ -87,7 +91,7 @@ class Load:
         return self.requests / self.seconds
 
 
-def submission_body(n: int, community: str = "330102001001") -> bytes:
+def submission_body(n: int, community: str = COMMUNITY) -> bytes:
     return json.dumps({"community_id": community, "title": f"{TITLES[n % 4]}（{n}）",
                        "description": "居民反映的问题，需要社区协商议事会研究解决，附近居民意见较大。"},
                       ensure_ascii=False).encode()
@@ -250,6 +254,8 @@ def run(infra, *, rounds: int = 4, count: int = 1_500, seconds: float = 8.0, war
         minimal = MinimalServer(minimal_db, Path(logs))
         try:
             intake.start()
+            asyncio.run(seed_registry(KafkaSettings(bootstrap_servers=infra.bootstrap_servers, topic_prefix=prefix),
+                                      [COMMUNITY], databases=[intake_db]))
             minimal.start()
             assert intake.process is not None and minimal.process is not None
             servers = {"intake": (intake.port, intake.process.pid), "minimal": (minimal.port, minimal.process.pid)}

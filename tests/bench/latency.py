@@ -22,13 +22,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from services.kit.topics import ensure_topics
 from services.system import migrate
-from tests.support.processes import ServiceProcess, service_env
+from tests.support.processes import ServiceProcess, service_env, token
+from tests.support.registry import LAODONGLU, seed_through_council
 
 from .http import Connection, post, submission_body
 
 PARTITIONS = 12
 SECONDS = 10.0
 RATES = (50, 200)
+COMMUNITY = LAODONGLU
 PROBE = """
 CREATE FUNCTION bench_visible() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN PERFORM pg_notify('bench_visible', NEW.topic_id::text); RETURN NULL; END $$;
@@ -99,7 +101,7 @@ class Submitter:
     async def submit(self, n: int) -> None:
         conn = self.idle.pop() if self.idle else await Connection.open(self.port)
         started = time.perf_counter()
-        status, body = await conn.exchange(post("/topics", submission_body(n, community="330102001099")))
+        status, body = await conn.exchange(post("/topics", submission_body(n, community=COMMUNITY)))
         if status != 201:
             raise RuntimeError(f"intake answered {status}: {body[:200]!r}")
         topic_id = json.loads(body)["topic_id"]
@@ -164,6 +166,8 @@ def run(infra, *, rates: tuple[int, ...] = RATES, seconds: float = SECONDS) -> d
             for process in running:
                 process.start()
             intake = running[0]
+            asyncio.run(seed_through_council(running[1].url, token("city", "city_office", scope="3301"), [COMMUNITY],
+                                             databases=[databases["intake"]]))
 
             async def measure() -> None:
                 await _warm(intake.port, databases["council"])

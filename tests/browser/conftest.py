@@ -5,6 +5,7 @@ Chromium comes from apt (Playwright's own browser download cannot work here); th
 built with npm when services/web/dist is missing. Screenshots go to .yishi/screenshots/.
 """
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -21,8 +22,10 @@ from deploy.localstack import free_port
 from deploy.localstack.gateway import DIST, LocalGateway
 from deploy.localstack.keycloak import LocalKeycloak
 from deploy.localstack.services import auth_env
+from services.kit.settings import KafkaSettings
 from tests.e2e.walkthrough import CATEGORIES
 from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.registry import seed_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / ".yishi" / "screenshots"
@@ -115,6 +118,8 @@ def stack(infra, tmp_path_factory):
         for service in SERVICES:
             running[service] = ServiceProcess(service, env, work).start()
         gateway = LocalGateway(gateway_dir, port, {s: p.port for s, p in running.items()}, kc.port, dist).start()
+        kafka = KafkaSettings(bootstrap_servers=infra.bootstrap_servers, topic_prefix=prefix)
+        asyncio.run(seed_registry(kafka, [QBM, LDL], databases=[databases["intake"]]))
         yield Stack(gateway, kc, clock_file=clock_file, topic_prefix=prefix, bootstrap_servers=infra.bootstrap_servers)
     finally:
         if gateway is not None:

@@ -69,6 +69,12 @@ def test_a_resident_submits_a_topic_and_follows_it_by_receipt_code(stack, pages,
     page.wait_for_url(re.compile(r"/resident/board"))
     page.wait_for_load_state("networkidle")
     shoot(page, "resident-board")
+    assert "清波门社区 · 清波街道 · 上城区" in page.get_by_test_id("board-community").inner_text()
+    # The service's own HTML board at 390 px: cards, nothing wider than the phone.
+    page.goto(f"{stack.url}/api/publication/communities/{QBM}/board.html")
+    assert "清波门社区 · 清波街道 · 上城区" in page.content() and title in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    shoot(page, "public-board-html")
     wide = pages(DESKTOP)
     for path, name in ((f"/resident/?c={QBM}", "resident-submit"), (f"/resident/follow/{code}", "resident-follow"),
                        ("/resident/board", "resident-board")):

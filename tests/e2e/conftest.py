@@ -2,14 +2,19 @@
 PostgreSQL, with their own databases and topic prefix per test module, and a clock file
 the tests can move forward (YISHI_CLOCK_OFFSET_FILE)."""
 
+import asyncio
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.processes import ServiceProcess, service_env, token, yishi
+from tests.support.registry import seed_through_council
 
 SERVICES = ("intake", "council", "meeting", "publication")
+COMMUNITIES = ["330102002001", "330102002002", "330102002009", *(f"33010200500{n}" for n in range(1, 6)),
+               "330102005099"]
+"""The communities the end-to-end tests submit topics for, registered through council."""
 
 
 class System(dict):
@@ -37,6 +42,8 @@ def system(infra, tmp_path_factory):
     try:
         for service in SERVICES:  # if one fails to start, the ones already running are still stopped
             running[service] = ServiceProcess(service, env, work).start()
+        asyncio.run(seed_through_council(running["council"].url, token("city", "city_office", scope="3301"),
+                                         COMMUNITIES, databases=[databases["intake"]]))
         yield running
     finally:
         for process in running.values():

@@ -27,6 +27,7 @@ from services.publication.app import create_app as publication_app
 from services.system import migrate
 from tests.support.eventually import eventually
 from tests.support.in_process import bearer, module_settings
+from tests.support.registry import seed_runtime
 
 KEY = "hardening-test-key-0123456789abcdef0123"
 COMMUNITY = "330102009001"
@@ -38,6 +39,7 @@ async def intake(infra) -> AsyncIterator[httpx.AsyncClient]:
     app = intake_app(module_settings(infra, "intake"))
     app.state.token_verifier = TokenVerifier(AuthSettings(jwt_key=KEY))
     await app.state.runtime.start()
+    await seed_runtime(app.state.runtime, [COMMUNITY])
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
             yield client
@@ -137,6 +139,7 @@ async def test_a_database_outage_answers_503_and_the_service_recovers(infra, pri
     settings = module_settings(infra, "intake").model_copy(update={"database_url": url})
     app = intake_app(settings)
     await app.state.runtime.start()
+    await seed_runtime(app.state.runtime, [COMMUNITY])
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
             assert (await client.post("/topics", json=TOPIC)).status_code == 201

@@ -6,6 +6,7 @@ One resident's submission: one trace id in all four services; JSON log lines tha
 and never the resident's name or phone; the metrics the dashboard and alerts are written
 against, with the values that traffic gives them."""
 
+import asyncio
 import gzip
 import json
 import threading
@@ -27,7 +28,8 @@ from deploy.localstack import free_port
 from services.kit.binding import from_kafka
 from tests.support.eventually import eventually
 from tests.support.kafka_reading import read_all
-from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.processes import ServiceProcess, service_env, token, yishi
+from tests.support.registry import seed_through_council
 
 SERVICES = ("intake", "council", "meeting", "publication")
 COMMUNITY = "330102003001"
@@ -99,6 +101,8 @@ def traced(infra, tmp_path_factory):
     try:
         for service in SERVICES:
             running[service] = ServiceProcess(service, env, work).start()
+        asyncio.run(seed_through_council(running["council"].url, token("city", "city_office", scope="3301"),
+                                         [COMMUNITY], databases=[databases["intake"]]))
         yield collector, running, prefix
     finally:
         for process in running.values():

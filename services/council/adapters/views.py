@@ -5,6 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from yishi_contracts.settings import lineage as lineage_of_shape
 
 from ..domain.duplicates import NOT_COMPARED
 from ..domain.screening import AWAITING_SCREENING, ScreeningTemplate, TopicRef
@@ -20,6 +21,17 @@ _SUBMITTED = "SELECT * FROM council_topics WHERE submitted_at IS NOT NULL"
 def _template(row: asyncpg.Record) -> ScreeningTemplate:
     return ScreeningTemplate(row["name"], row["kind"], row["text"], row["reason"], row["referral"])
 
+
+
+NEAREST_TEMPLATES = (
+    "SELECT DISTINCT ON (name) * FROM screening_templates WHERE community_id = ANY($1::text[]) "
+    "ORDER BY name, array_position($1::text[], community_id) DESC"
+)
+"""Per name, the template of the nearest division of the lineage (district, street, community)."""
+
+
+def _lineage(code: str) -> list[str]:
+    return [c for _, c in lineage_of_shape(code)]
 
 class SqlCouncilViews(SqlRegistryViews):
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -71,15 +83,16 @@ class SqlCouncilViews(SqlRegistryViews):
         )
 
     async def templates(self, community_id: str) -> list[ScreeningTemplate]:
+        """The community's templates and those of its street and district (inherited down: a
+        name the nearer division also uses is its own)."""
         rows = await self.conn.fetch(
-            "SELECT * FROM screening_templates WHERE community_id = $1 ORDER BY kind, reason NULLS FIRST, name",
-            community_id,
+            f"SELECT * FROM ({NEAREST_TEMPLATES}) t ORDER BY kind, reason NULLS FIRST, name", _lineage(community_id),
         )
         return [_template(r) for r in rows]
 
     async def template(self, community_id: str, name: str) -> ScreeningTemplate | None:
         row = await self.conn.fetchrow(
-            "SELECT * FROM screening_templates WHERE community_id = $1 AND name = $2", community_id, name.strip()
+            f"SELECT * FROM ({NEAREST_TEMPLATES}) t WHERE name = $2", _lineage(community_id), name.strip()
         )
         return _template(row) if row else None
 

@@ -10,132 +10,64 @@ One stream per code: each change records the division's own four values as they 
 ``effective_from`` on, which is never in the past — a setting applies to what starts after it.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 from yishi_contracts import CommunitySettingsChanged, DivisionLevel
+from yishi_contracts.settings import (
+    CITY,
+    CITY_DEFAULTS,
+    EffectiveSettings,
+    Inherited,
+    Scheduled,
+    Settings,
+    effective_settings,
+    fraction_text,
+    own_as_of,
+)
+from yishi_contracts.settings import lineage as lineage_of_shape
 
 from services.kit.refusal import INVALID
 
 from .divisions import Division, level_of
 from .refusal import CouncilRefused
 
-__all__ = ["CITY_DEFAULTS", "CommunitySettings", "EffectiveSettings", "Inherited", "Settings", "effective_settings"]
+__all__ = ["CITY", "CITY_DEFAULTS", "CommunitySettings", "EffectiveSettings", "Inherited", "Scheduled", "Settings",
+           "effective_settings", "fraction_text", "lineage", "validated"]
 
-CITY = "city"
 DAYS_MAX = 90
 RATIO_MAX = 9999
 """The largest denominator of a share (the contract writes n/d with at most 4 digits each)."""
 
 
-def fraction_text(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
+def validated(settings: Settings) -> Settings:
+    """The same values, or a refusal (422) naming the first one out of range."""
+    days = settings.disclosure_days
+    if days is not None and not 1 <= days <= DAYS_MAX:
+        raise _out_of_range("disclosure_days", f"公示期应为1至{DAYS_MAX}天", f"disclosure_days must be 1..{DAYS_MAX}")
+    grace = settings.overdue_grace_days
+    if grace is not None and not 0 <= grace <= DAYS_MAX:
+        raise _out_of_range("overdue_grace_days", f"逾期宽限应为0至{DAYS_MAX}天",
+                            f"overdue_grace_days must be 0..{DAYS_MAX}")
+    if settings.quorum is not None and not 0 < settings.quorum <= 1:
+        raise _out_of_range("quorum", "法定人数比例应大于0且不超过1", "quorum must be in (0, 1]")
+    if settings.adoption is not None and not 0 <= settings.adoption < 1:
+        raise _out_of_range("adoption", "表决通过比例应不小于0且小于1", "adoption must be in [0, 1)")
+    for name, share in (("quorum", settings.quorum), ("adoption", settings.adoption)):
+        if share is not None and share.denominator > RATIO_MAX:
+            raise _out_of_range(name, f"比例的分母不能超过{RATIO_MAX}", f"{name}'s denominator is over {RATIO_MAX}")
+    return settings
 
 
-@dataclass(frozen=True)
-class Settings:
-    """A division's own values; None inherits."""
-
-    disclosure_days: int | None = None
-    quorum: Fraction | None = None
-    adoption: Fraction | None = None
-    overdue_grace_days: int | None = None
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
-
-    def validated(self) -> "Settings":
-        """The same values, or a refusal (422) naming the first one out of range."""
-        days = self.disclosure_days
-        if days is not None and not 1 <= days <= DAYS_MAX:
-            raise _out_of_range("disclosure_days", f"公示期应为1至{DAYS_MAX}天", f"disclosure_days must be 1..{DAYS_MAX}")
-        grace = self.overdue_grace_days
-        if grace is not None and not 0 <= grace <= DAYS_MAX:
-            raise _out_of_range("overdue_grace_days", f"逾期宽限应为0至{DAYS_MAX}天",
-                                f"overdue_grace_days must be 0..{DAYS_MAX}")
-        if self.quorum is not None and not 0 < self.quorum <= 1:
-            raise _out_of_range("quorum", "法定人数比例应大于0且不超过1", "quorum must be in (0, 1]")
-        if self.adoption is not None and not 0 <= self.adoption < 1:
-            raise _out_of_range("adoption", "表决通过比例应不小于0且小于1", "adoption must be in [0, 1)")
-        for name, share in (("quorum", self.quorum), ("adoption", self.adoption)):
-            if share is not None and share.denominator > RATIO_MAX:
-                raise _out_of_range(name, f"比例的分母不能超过{RATIO_MAX}", f"{name}'s denominator is over {RATIO_MAX}")
-        return self
-
-    @classmethod
-    def of(cls, event: CommunitySettingsChanged) -> "Settings":
-        return cls(
-            event.disclosure_days,
-            Fraction(event.quorum) if event.quorum is not None else None,
-            Fraction(event.adoption) if event.adoption is not None else None,
-            event.overdue_grace_days,
-        )
+def lineage(code: str) -> list[tuple[DivisionLevel, str]]:
+    """The codes from the district down to ``code`` itself; a code of another shape is refused (422)."""
+    level_of(code)
+    return lineage_of_shape(code)
 
 
 def _out_of_range(name: str, zh: str, en: str) -> CouncilRefused:
     return CouncilRefused("setting_out_of_range", zh, en, kind=INVALID, setting=name)
-
-
-CITY_DEFAULTS = Settings(disclosure_days=7, quorum=Fraction(2, 3), adoption=Fraction(1, 2), overdue_grace_days=0)
-"""The city-wide defaults: 7 days on the board, two thirds present, more than half in favour, no grace."""
-
-
-@dataclass(frozen=True)
-class Inherited:
-    """One effective value and where it comes from: ``city`` (the default) or the level that set it."""
-
-    value: int | Fraction
-    source: str
-    code: str | None = None
-
-
-@dataclass(frozen=True)
-class EffectiveSettings:
-    disclosure_days: Inherited
-    quorum: Inherited
-    adoption: Inherited
-    overdue_grace_days: Inherited
-
-    def values(self) -> Settings:
-        return Settings(**{name: getattr(self, name).value for name in Settings.names()})
-
-
-def lineage(code: str) -> list[tuple[DivisionLevel, str]]:
-    """The codes from the district down to ``code`` itself, with their levels."""
-    level = level_of(code)
-    chain = [(DivisionLevel.district, code[:6] + "0" * 6)]
-    if level is not DivisionLevel.district:
-        chain.append((DivisionLevel.street, code[:9] + "000"))
-    if level is DivisionLevel.community:
-        chain.append((DivisionLevel.community, code))
-    return chain
-
-
-def effective_settings(
-    code: str, settings_by_code: Mapping[str, Settings], city_defaults: Settings
-) -> EffectiveSettings:
-    """What applies to ``code``: per value, the nearest division of its lineage that set it, else the city's."""
-    effective: dict[str, Inherited] = {}
-    for name in Settings.names():
-        default = getattr(city_defaults, name)
-        if default is None:
-            raise ValueError(f"the city-wide defaults must set every value; {name} is missing")
-        chosen = Inherited(default, CITY)
-        for level, ancestor in lineage(code):
-            own = settings_by_code.get(ancestor)
-            if own is not None and getattr(own, name) is not None:
-                chosen = Inherited(getattr(own, name), str(level), ancestor)
-        effective[name] = chosen
-    return EffectiveSettings(**effective)
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    effective_from: datetime
-    settings: Settings
 
 
 @dataclass(frozen=True)
@@ -160,8 +92,7 @@ class CommunitySettings:
 
     def as_of(self, at: datetime) -> Settings:
         """The own values in effect at ``at``: the latest change effective by then (ties: the later recorded)."""
-        due = [(c.effective_from, i) for i, c in enumerate(self.changes) if c.effective_from <= at]
-        return self.changes[max(due)[1]].settings if due else Settings()
+        return own_as_of(self.changes, at)
 
     def upcoming(self, at: datetime) -> list[Scheduled]:
         return sorted((c for c in self.changes if c.effective_from > at), key=lambda c: c.effective_from)
@@ -172,7 +103,7 @@ class CommunitySettings:
         if not division.active:
             raise CouncilRefused("division_retired", f"{division.name}（{division.code}）已撤销",
                                  f"{division.code} has been retired", code=division.code)
-        wanted = wanted.validated()
+        wanted = validated(wanted)
         start = effective_from or now
         if start.tzinfo is None:
             raise CouncilRefused("naive_time", "时间必须带时区", "the time must carry a timezone", kind=INVALID)

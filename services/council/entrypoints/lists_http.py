@@ -12,7 +12,9 @@ from yishi_contracts import STATUSES, Category, Channel, CommunityId, Status, To
 from services.kit.auth import Actor, require
 from services.kit.ports import Service
 
+from ..service_layer import registry_reading
 from ..service_layer.ports import CouncilViews
+from ..service_layer.registry_reading import DivisionView
 from ..service_layer.topic_lists import list_topics
 from ..service_layer.topic_query import LIST_READERS, MAX_LIMIT, TopicListRow, TopicSort, topic_query
 
@@ -45,6 +47,8 @@ class TopicListParams(BaseModel):
 class ListedTopic(BaseModel):
     topic_id: UUID
     community_id: str
+    community_name: str | None = None
+    community_path: str | None = Field(default=None, description="清波门社区 · 清波街道 · 上城区 (registry)")
     title: str
     status: Status
     status_zh: str
@@ -71,9 +75,10 @@ def _zh(kind: type[StrEnum], code: str | None) -> str | None:
     return None if code is None else label_zh(kind(code))
 
 
-def listed(row: TopicListRow) -> ListedTopic:
+def listed(row: TopicListRow, community: DivisionView | None = None) -> ListedTopic:
     return ListedTopic(
         topic_id=row.topic_id, community_id=row.community_id, title=row.title, status=row.status,
+        community_name=community.division.name if community else None, community_path=community.path if community else None,
         status_zh=STATUSES[row.status].label_zh, source=row.source, source_zh=label_zh(TopicSource(row.source)),
         channel=row.channel, channel_zh=label_zh(Channel(row.channel)), category=row.category,
         category_zh=_zh(Category, row.category), submitted_at=row.submitted_at, last_step_at=row.last_step_at,
@@ -91,10 +96,11 @@ def lists_router(service: Service[CouncilViews]) -> APIRouter:
             submitted_to=p.submitted_to, sort=p.sort, limit=p.limit, offset=p.offset,
         )
         found = await list_topics(service, actor, query)
+        communities = await registry_reading.names(service, [r.community_id for r in found.rows])
         following = p.offset + len(found.rows)
         return TopicList(within=within, total=found.total, limit=p.limit, offset=p.offset,
                          next_offset=following if following < found.total else None,
-                         topics=[listed(r) for r in found.rows])
+                         topics=[listed(r, communities.get(r.community_id)) for r in found.rows])
 
     @router.get("/communities/{community_id}/topics", response_model=TopicList,
                 summary="A community's topics (议题清单): by status, source, channel, category, dates; title search")

@@ -1,8 +1,10 @@
 """Reading the city's registry: one division with the names above it, and lists of them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yishi_contracts import DivisionLevel
+from yishi_contracts.settings import lineage as lineage_of_shape
 
 from services.kit.ports import Service
 
@@ -35,6 +37,17 @@ async def division(service: Service[CouncilViews], code: str) -> DivisionView:
             raise divisions.unknown_division(code)
         known = await views.divisions(above)
     return DivisionView(found, [known[c] for c in reversed(above) if c in known])
+
+
+async def names(service: Service[CouncilViews], codes: Sequence[str]) -> dict[str, DivisionView]:
+    """The registered divisions among ``codes``, each with the names above it (one round trip)."""
+    lineages = {code: [c for _, c in lineage_of_shape(code)] for code in set(codes)}
+    async with service.reading() as views:
+        known = await views.divisions(sorted({c for chain in lineages.values() for c in chain}))
+    return {
+        code: DivisionView(known[code], [known[c] for c in reversed(chain) if c != code and c in known])
+        for code, chain in lineages.items() if code in known
+    }
 
 
 async def search(service: Service[CouncilViews], *, under: str | None, level: DivisionLevel | None, text: str | None,

@@ -5,6 +5,8 @@ from uuid import UUID
 import asyncpg
 from yishi_contracts import Status
 
+from services.kit.registry import CommunityNames, names_of
+
 from ..domain.contact import ContactRead, SubmitterContact
 from ..service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 from . import contact_reads
@@ -13,6 +15,9 @@ from . import contact_reads
 class SqlIntakeViews:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+
+    async def community(self, code: str) -> CommunityNames:
+        return (await names_of(self.conn, [code]))[code]
 
     async def add_submission(self, submission: NewSubmission) -> Filing:
         # DO NOTHING waits for a concurrent insert of the same key to commit or roll back, and

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from yishi_contracts import Channel, Status, SubmitterKind, TopicResubmitted, TopicSource, TopicSubmitted
+from yishi_contracts import Channel, DivisionLevel, Status, SubmitterKind, TopicResubmitted, TopicSource, TopicSubmitted
 
 from services.kit.refusal import INVALID, NOT_NOW, Refusal
+from services.kit.registry import CommunityNames
 
 
 class SubmissionRefused(Refusal):
@@ -31,6 +32,20 @@ class SubmitTopic:
     submitted_by: SubmitterKind
     location: str | None = None
     staff_id: str | None = None
+
+
+def ensure_open_community(code: str, community: CommunityNames | None) -> None:
+    """A topic is taken in only for a registered community that is still active (在册社区)."""
+    if community is None or not community.registered or community.level != DivisionLevel.community:
+        raise SubmissionRefused(
+            "unknown_community", f"区划代码{code}不是已登记的社区，请核对社区代码",
+            f"{code} is not a registered community: check the community's code", kind=INVALID, community_id=code,
+        )
+    if not community.active:
+        raise SubmissionRefused(
+            "retired_community", f"{community.name}（{code}）已撤销，不再受理议题",
+            f"{code} has been retired and takes no topics", kind=INVALID, community_id=code,
+        )
 
 
 def submit(command: SubmitTopic, *, now: datetime, topic_id: UUID | None = None) -> TopicSubmitted:

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from yishi_contracts import Status
 
+from services.kit.registry import CommunityNames
+
 from ..domain.contact import ContactRead, SubmitterContact
 from ..domain.idempotency import IdempotencyKey
 
@@ -61,6 +63,10 @@ class ReceiptView:
 
 
 class IntakeViews(Protocol):
+    async def community(self, code: str) -> CommunityNames:
+        """The code's names and standing in the registry's replica (``services.kit.registry``)."""
+        ...
+
     async def add_submission(self, submission: NewSubmission) -> Filing:
         """Keep the submission's row, unless its topic, receipt code or idempotency key (in its
         community, for its caller) is on file, a committed concurrent submission included: then

@@ -20,7 +20,7 @@ from services.kit.unit_of_work import UnitOfWork
 
 from ..domain.idempotency import ensure_same_request, idempotency
 from ..domain.receipt import new_receipt_code
-from ..domain.submission import Submission, SubmitTopic, submit
+from ..domain.submission import Submission, SubmitTopic, ensure_open_community, submit
 from .ports import Filed, IntakeViews, NewSubmission
 
 STAFF_ROLES = (Role.staff, Role.council_member, Role.council_chair, Role.party_government)
@@ -50,7 +50,8 @@ class KeyOnFile(Exception):
 def taking_in(command: SubmitTopic, topic_id: UUID, check: str | None = None) -> Change[Submission | None, IntakeViews]:
     """The change on the new topic's stream (its id just drawn: nothing to read first)."""
 
-    def decide(_: Submission | None, ctx: Context[IntakeViews]) -> list[object]:
+    async def decide(_: Submission | None, ctx: Context[IntakeViews]) -> list[object]:
+        ensure_open_community(command.community_id, await ctx.views.community(command.community_id))
         return [submit(command, now=ctx.now, topic_id=topic_id).model_copy(update={"receipt_check": check})]
 
     roles = STAFF_ROLES if command.submitted_by == SubmitterKind.staff else ()
@@ -67,9 +68,10 @@ async def submit_topic(
     idempotency_key: str | None = None,
     secret: str | None = None,
 ) -> Receipt:
-    """Refuses a malformed key (400) and a key reused for another request (422); a replay of the
-    same request under its key answers the first receipt. The event carries the receipt code's
-    check under ``secret`` (the process's ``YISHI_RECEIPT_SECRET`` unless given), never the code."""
+    """Refuses a community not registered or retired (422), a malformed key (400) and a key
+    reused for another request (422); a replay of the same request under its key answers the
+    first receipt. The event carries the receipt code's check under ``secret`` (the process's
+    ``YISHI_RECEIPT_SECRET`` unless given), never the code."""
     key = idempotency(idempotency_key, command, contact_name, contact_phone)
     topic_id = uuid4()
     secret = secret or receipt_secret()

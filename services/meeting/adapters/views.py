@@ -1,4 +1,4 @@
-"""The meeting service's views port on PostgreSQL: the projection's tables and the rules.
+"""The meeting service's views port on PostgreSQL: the projection's tables and the registry's replica.
 
 Reads only: what a row means (researched, decided, a meeting's status) is decided by the
 domain from the values read, never by SQL.
@@ -6,15 +6,17 @@ domain from the values read, never by SQL.
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from fractions import Fraction
 from uuid import UUID
 
 import asyncpg
 from yishi_contracts import Invitee, MemberCategory
+from yishi_contracts.settings import EffectiveSettings
 
-from ..domain import AgendaCandidate, MeetingClosed, MeetingOpened, MeetingRules
+from services.kit import registry
+from services.kit.registry import CommunityNames
+
+from ..domain import AgendaCandidate, MeetingClosed, MeetingOpened
 from ..domain.roster import RosterMember
-from ..domain.rules import fraction_text
 from ..service_layer.meeting_query import MeetingPage, MeetingQuery
 from ..service_layer.ports import MeetingSummary, Roster
 from .meeting_lists import meeting_page
@@ -77,25 +79,11 @@ class SqlMeetingViews:
         )
         return {r["topic_id"]: r["title"] for r in rows}
 
-    async def rules(self, community_id: str) -> MeetingRules:
-        row = await self.conn.fetchrow("SELECT * FROM meeting_rules WHERE community_id = $1", community_id)
-        if row is None:
-            return MeetingRules()
-        return MeetingRules(Fraction(row["quorum"]), Fraction(row["adoption"]), row["abstentions_count_as_present"])
+    async def rules(self, community_id: str, at: datetime) -> EffectiveSettings:
+        return await registry.effective_at(self.conn, community_id, at)
 
-    async def save_rules(self, community_id: str, rules: MeetingRules, by: str, at: datetime) -> None:
-        await self.conn.execute(
-            """
-            INSERT INTO meeting_rules
-                (community_id, quorum, adoption, abstentions_count_as_present, updated_by, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (community_id) DO UPDATE SET quorum = EXCLUDED.quorum, adoption = EXCLUDED.adoption,
-                abstentions_count_as_present = EXCLUDED.abstentions_count_as_present,
-                updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-            """,
-            community_id, fraction_text(rules.quorum), fraction_text(rules.adoption),
-            rules.abstentions_count_as_present, by, at,
-        )
+    async def community_names(self, community_id: str) -> CommunityNames:
+        return (await registry.names_of(self.conn, [community_id]))[community_id]
 
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         """Whether each meeting opened or closed is read from its stream in the event store."""

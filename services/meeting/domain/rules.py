@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from yishi_contracts import Tally
+from yishi_contracts.settings import EffectiveSettings
 
 TWO_THIRDS = Fraction(2, 3)
 ONE_HALF = Fraction(1, 2)
@@ -51,6 +52,12 @@ class MeetingRules:
             raise ValueError("adoption must be a fraction in [0, 1)")
         object.__setattr__(self, "quorum", quorum)
         object.__setattr__(self, "adoption", adoption)
+
+    @classmethod
+    def of(cls, settings: EffectiveSettings) -> "MeetingRules":
+        """A meeting's rules from its community's settings (议事设置); abstentions count as present,
+        no setting chooses otherwise."""
+        return cls(Fraction(settings.quorum.value), Fraction(settings.adoption.value))
 
     def quorum_met(self, present: int, total: int) -> bool:
         """Whether ``present`` of ``total`` fixed members make a quorum (达到法定人数).

@@ -25,7 +25,7 @@ from ..service_layer.reading import meeting_detail, shown
 from .documents import documents_router
 from .lists_http import lists_router
 from .models import (
-    AgendaCandidate, AttendanceBody, DissentBody, InvitationsBody, MinutesBody, ReasonBody, ResolutionBody, RulesBody,
+    AgendaCandidate, AttendanceBody, DissentBody, InvitationsBody, MinutesBody, ReasonBody, ResolutionBody,
     ScheduleBody, VoteBody,
 )
 
@@ -56,17 +56,18 @@ def meeting_router(service: Service[MeetingViews]) -> APIRouter:
         return {"council_id": council.council_id, "chair_id": council.chair_id, "chair_name": council.chair_name,
                 "fixed_members": council.published_members, "changed_at": council.changed_at}
 
-    @router.get("/communities/{community_id}/meeting-rules", summary="议事规则: quorum and adoption, as n/d")
+    @router.get("/communities/{community_id}/meeting-rules",
+                summary="议事规则 a meeting convened now keeps: quorum and adoption as n/d, and where each is set "
+                        "(council's PUT /divisions/{code}/settings)")
     async def get_rules(community_id: CommunityId, actor: Reader) -> dict[str, Any]:
-        rules = await cu.rules(service, actor, community_id)
-        return {"quorum": fraction_text(rules.quorum), "adoption": fraction_text(rules.adoption),
-                "abstentions_count_as_present": rules.abstentions_count_as_present}
-
-    @router.put("/communities/{community_id}/meeting-rules", summary="Set the community's 议事规则 (chair)")
-    async def put_rules(community_id: CommunityId, body: RulesBody, actor: SignedIn) -> dict[str, Any]:
-        await cu.set_rules(service, actor, community_id, Fraction(body.quorum), Fraction(body.adoption),
-                           body.abstentions_count_as_present)
-        return {"community_id": community_id, **body.model_dump()}
+        settings = await cu.rules(service, actor, community_id)
+        return {
+            "quorum": fraction_text(Fraction(settings.quorum.value)),
+            "adoption": fraction_text(Fraction(settings.adoption.value)),
+            "abstentions_count_as_present": True,
+            "sources": {name: {"level": inherited.source, "code": inherited.code}
+                        for name, inherited in (("quorum", settings.quorum), ("adoption", settings.adoption))},
+        }
 
     @router.post("/meetings", status_code=201, summary="召集会议 (chair): researched topics only")
     async def schedule(body: ScheduleBody, actor: SignedIn) -> dict[str, Any]:

@@ -1,11 +1,10 @@
 """Request and response bodies of meeting's HTTP API."""
 
 from datetime import datetime
-from fractions import Fraction
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import CommunityId, InviteeKind, Measure
 from yishi_contracts.base import OneLine, Paragraphs
 
@@ -18,7 +17,6 @@ PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000), Paragraphs]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), Paragraphs]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine]
-Ratio = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,3}/[0-9]{1,3}$")]
 
 
 class _Body(BaseModel):
@@ -45,23 +43,6 @@ class AgendaCandidate(BaseModel):
             invitees=[i.model_dump(mode="json") for i in candidate.invitees], researched_at=candidate.researched_at,
             status=candidate.status,
         )
-
-
-class RulesBody(_Body):
-    """议事规则, as exact fractions "n/d": quorum of the fixed members, share "in favour" must exceed."""
-
-    quorum: Ratio = "2/3"
-    adoption: Ratio = "1/2"
-    abstentions_count_as_present: bool = True
-
-    @field_validator("quorum", "adoption")
-    @classmethod
-    def _fraction(cls, value: str) -> str:
-        numerator, denominator = (int(part) for part in value.split("/"))
-        if denominator == 0:
-            raise ValueError("the denominator cannot be 0")
-        fraction = Fraction(numerator, denominator)
-        return f"{fraction.numerator}/{fraction.denominator}"
 
 
 class ScheduleBody(_Body):

@@ -1,15 +1,14 @@
 """A community's side of the meeting service: the topics ready for an agenda, its council's
-roster, its meetings, and its meeting rules (议事规则) — the one setting its chair may change."""
+roster, its meetings, and the meeting rules (议事规则) its settings give — set in council's
+settings per division (``PUT /divisions/{code}/settings``), kept here in the registry's replica."""
 
-from fractions import Fraction
+from yishi_contracts.settings import EffectiveSettings
 
 from services.kit.auth import Actor
-from services.kit.commands import check_actor
 from services.kit.ports import Service
-from services.kit.refusal import INVALID, NOT_FOUND
+from services.kit.refusal import NOT_FOUND
 
-from ..domain import AgendaCandidate, MeetingRefused, MeetingRules
-from .meetings import CHAIR
+from ..domain import AgendaCandidate, MeetingRefused
 from .ports import MeetingSummary, MeetingViews, Roster
 
 
@@ -36,20 +35,8 @@ async def meetings(service: Service[MeetingViews], actor: Actor, community_id: s
         return await views.meetings(community_id)
 
 
-async def rules(service: Service[MeetingViews], actor: Actor, community_id: str) -> MeetingRules:
+async def rules(service: Service[MeetingViews], actor: Actor, community_id: str) -> EffectiveSettings:
+    """The quorum and adoption a meeting convened now would keep (set in council's 议事设置)."""
     actor.ensure_community(community_id)
     async with service.reading() as views:
-        return await views.rules(community_id)
-
-
-async def set_rules(service: Service[MeetingViews], actor: Actor, community_id: str, quorum: Fraction,
-                    adoption: Fraction, abstentions_count_as_present: bool) -> MeetingRules:
-    """The chair sets the community's rules; a meeting keeps the rules it was convened under."""
-    check_actor(actor, CHAIR, community_id)
-    try:
-        chosen = MeetingRules(quorum, adoption, abstentions_count_as_present)
-    except ValueError as exc:
-        raise MeetingRefused("invalid_rules", "法定人数须在 (0, 1]，通过比例须在 [0, 1)", str(exc), kind=INVALID) from exc
-    at = service.clock.now()
-    await service.commands.retrying(lambda uow: uow.views.save_rules(community_id, chosen, actor.id, at))
-    return chosen
+        return await views.rules(community_id, service.clock.now())

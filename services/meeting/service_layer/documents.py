@@ -43,6 +43,8 @@ class _Loaded:
     meeting: Meeting
     titles: dict[UUID, str | None]
     roster: Roster | None
+    community_name: str | None
+    """From the registry's replica: 清波门社区 (None before the replica knows the community)."""
 
     def directory(self) -> build.Directory:
         """The names the meeting kept; the roster as it is now for any it did not keep."""
@@ -63,7 +65,8 @@ async def _load(service: Service[MeetingViews], meeting_id: UUID, actor: Actor |
             actor.ensure_community(meeting.community_id)
         titles = await uow.views.titles(list(meeting.topics))
         roster = await uow.views.roster(meeting.community_id)
-    return _Loaded(loaded.events, meeting, titles, roster)
+        names = await uow.views.community_names(meeting.community_id)
+    return _Loaded(loaded.events, meeting, titles, roster, names.name)
 
 
 def _sat_on(meeting: Meeting) -> str:
@@ -77,7 +80,7 @@ async def minutes_pdf(service: Service[MeetingViews], actor: Actor, meeting_id: 
     loaded = await _load(service, meeting_id, actor)
     if loaded.meeting.status is MeetingStatus.scheduled:
         raise refusal("minutes_not_ready")
-    doc = build.minutes(loaded.events, loaded.directory(), loaded.titles)
+    doc = build.minutes(loaded.events, loaded.directory(), loaded.titles, community_name=loaded.community_name)
     content = await pdf.in_background(pdf.minutes_pdf, doc, service.clock.now())
     day = _sat_on(loaded.meeting)
     return Printed(content, f"会议纪要-{day}.pdf", f"minutes-{day}.pdf")
@@ -88,7 +91,8 @@ async def resolution_pdf(service: Service[MeetingViews], meeting_id: UUID, topic
     loaded = await _load(service, meeting_id, None)
     if topic_id not in loaded.meeting.topics:
         raise refusal("topic_not_on_agenda", NOT_FOUND)
-    doc = build.resolution(loaded.events, loaded.directory(), topic_id, loaded.titles.get(topic_id))
+    doc = build.resolution(loaded.events, loaded.directory(), topic_id, loaded.titles.get(topic_id),
+                           community_name=loaded.community_name)
     if doc is None:
         raise refusal("no_resolution", NOT_FOUND)
     content = await pdf.in_background(pdf.resolution_pdf, doc)

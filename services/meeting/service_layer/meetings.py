@@ -18,7 +18,7 @@ from services.kit.ports import Service
 from services.kit.refusal import INVALID, NOT_FOUND, NOT_YOURS
 
 from ..domain import (
-    CONSULTATION_ROOM, EntryKind, Invitation, InviteParticipants, Meeting, ScheduleMeeting, VoteChoice,
+    CONSULTATION_ROOM, EntryKind, Invitation, InviteParticipants, Meeting, MeetingRules, ScheduleMeeting, VoteChoice,
 )
 from ..domain import commands as c
 from ..domain.invitations import numbered
@@ -67,7 +67,12 @@ async def schedule(
     service: Service[MeetingViews], actor: Actor, *, community_id: str, scheduled_for: datetime,
     agenda: Sequence[UUID], place: str = CONSULTATION_ROOM,
 ) -> Done:
-    """召集会议 (chair): researched topics only; the council's roster and the topics' X are invited."""
+    """召集会议 (chair): researched topics only; the council's roster and the topics' X are invited.
+
+    The quorum and adoption are the community's settings in effect when the meeting is convened,
+    and the meeting keeps them: the notice tells members and invitees what the meeting needs and
+    what adopts, so a change of settings between the notice and the opening does not move the
+    bar of a meeting already under way (a setting applies to what starts after it)."""
     meeting_id = uuid4()
 
     async def decide(meeting: Meeting, ctx: Context[MeetingViews]) -> list[object]:
@@ -80,7 +85,8 @@ async def schedule(
         convening = ScheduleMeeting(
             meeting_id=meeting_id, community_id=community_id, council_id=council.council_id,
             chair_id=council.chair_id, scheduled_for=scheduled_for, agenda=tuple(agenda), candidates=candidates,
-            place=place, rules=await ctx.views.rules(community_id), chair_name=council.chair_name,
+            place=place, rules=MeetingRules.of(await ctx.views.rules(community_id, ctx.now)),
+            chair_name=council.chair_name,
         )
         events = meeting.decide(convening, now=ctx.now)
         guests = numbered(Invitation(t, i.kind, i.description) for t in agenda for i in candidates[t].invitees)

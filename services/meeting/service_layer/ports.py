@@ -1,7 +1,7 @@
 """The meeting service's views port: what its use cases read and keep besides its streams.
 
 ``adapters.views.SqlMeetingViews`` is the PostgreSQL implementation (the projection's
-tables and the community's meeting rules); ``tests/unit/meeting/fakes.py`` the in-memory one.
+tables and the registry's replica); ``tests/unit/meeting/fakes.py`` the in-memory one.
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,11 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from yishi_contracts import MemberCategory
+from yishi_contracts.settings import EffectiveSettings
 
-from ..domain import AgendaCandidate, MeetingRules, MeetingStatus, NamedMember
+from services.kit.registry import CommunityNames
+
+from ..domain import AgendaCandidate, MeetingStatus, NamedMember
 from ..domain.roster import RosterMember
 from ..domain.status import status_from
 from .meeting_query import MeetingPage, MeetingQuery
@@ -76,11 +79,14 @@ class MeetingViews(Protocol):
 
     async def titles(self, topic_ids: Sequence[UUID]) -> dict[UUID, str | None]: ...
 
-    async def rules(self, community_id: str) -> MeetingRules:
-        """The community's meeting rules, or the defaults (2/3 quorum, more than 1/2 to adopt)."""
+    async def rules(self, community_id: str, at: datetime) -> EffectiveSettings:
+        """The community's settings for what starts at ``at`` (council's 议事设置, kept in the
+        registry's replica): quorum and adoption inherited community ← street ← district ← city."""
         ...
 
-    async def save_rules(self, community_id: str, rules: MeetingRules, by: str, at: datetime) -> None: ...
+    async def community_names(self, community_id: str) -> CommunityNames:
+        """The community's names with its street and district, from the registry's replica."""
+        ...
 
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         """The community's meetings, newest first."""

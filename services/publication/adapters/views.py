@@ -5,7 +5,7 @@ one step seen, and the screening's step is its outcome; the latest step wins, ti
 the step later in the procedure, so any arrival order of the same events reads the same.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,10 @@ from uuid import UUID
 import asyncpg
 from yishi_contracts import ResolutionAdopted
 from yishi_contracts.lifecycle import Status, status_of
+from yishi_contracts.settings import EffectiveSettings
+
+from services.kit import registry
+from services.kit.registry import CommunityNames
 
 from ..domain.receipt import ReceiptCheck
 from ..service_layer.ports import BoardRow
@@ -58,6 +62,12 @@ def _with_status(row: asyncpg.Record) -> BoardRow:
 class SqlPublicationViews:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+
+    async def settings_at(self, community_id: str, at: datetime) -> EffectiveSettings:
+        return await registry.effective_at(self.conn, community_id, at)
+
+    async def community_names(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        return await registry.names_of(self.conn, codes)
 
     async def board_row(self, topic_id: UUID) -> BoardRow | None:
         row = await self.conn.fetchrow("SELECT * FROM board WHERE topic_id = $1", topic_id)

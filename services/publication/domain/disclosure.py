@@ -31,14 +31,15 @@ _ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 @dataclass(frozen=True)
 class DisclosurePolicy:
-    """A community's disclosure settings: the period length (1 to 60 days, default 7)."""
+    """A community's disclosure settings: the period length (1 to 90 days as council's settings
+    allow, default 7)."""
 
     period: timedelta = timedelta(days=7)
 
     def __post_init__(self) -> None:
-        if not timedelta(days=1) <= self.period <= timedelta(days=60):
+        if not timedelta(days=1) <= self.period <= timedelta(days=90):
             raise PublicationRefused(
-                "invalid_period", "公示期须在1天到60天之间", "the disclosure period must be between 1 and 60 days",
+                "invalid_period", "公示期须在1天到90天之间", "the disclosure period must be between 1 and 90 days",
                 kind=INVALID,
             )
 

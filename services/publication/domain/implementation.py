@@ -8,7 +8,7 @@ residents rate it; the ``ClosingRule`` then allows closing (办结) or requires 
 """
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
@@ -144,7 +144,7 @@ class Implementation:
         if not isinstance(event, TasksAssigned):
             raise ValueError("an implementation's history starts with TasksAssigned")
         return cls(event.topic_id, event.community_id, event.resolution_id, event.published_at,
-                   tasks=tuple(Task(s, 1) for s in event.tasks), events=(event,))
+                   tasks=tuple(Task(s, 1, started_at=event.started_at) for s in event.tasks), events=(event,))
 
     def apply(self, event: ImplementationEvent) -> "Implementation":
         if event.topic_id != self.topic_id:
@@ -161,7 +161,7 @@ class Implementation:
         if isinstance(event, ImplementationClosed):
             return replace(s, closed_at=event.closed_at)
         if isinstance(event, RoundReopened):
-            new = tuple(Task(spec, event.round) for spec in event.tasks)
+            new = tuple(Task(spec, event.round, started_at=event.reopened_at) for spec in event.tasks)
             return replace(s, round=event.round, tasks=s.tasks + new, ratings=(), completed_at=None)
         raise ValueError(f"not an event of a running implementation: {type(event).__name__}")
 
@@ -178,8 +178,13 @@ class Implementation:
     def current_tasks(self) -> tuple[Task, ...]:
         return tuple(t for t in self.tasks if t.round == self.round)
 
-    def overdue(self, now: datetime) -> tuple[Task, ...]:
-        return tuple(t for t in self.tasks if t.overdue(now))
+    def round_starts(self) -> dict[int, datetime]:
+        """When each round started (its tasks were assigned)."""
+        return {t.round: t.started_at for t in self.tasks if t.started_at is not None}
+
+    def overdue(self, now: datetime, graces: Mapping[int, int] | None = None) -> tuple[Task, ...]:
+        """The overdue tasks, each round with its grace in days (none given: no grace)."""
+        return tuple(t for t in self.tasks if t.overdue(now, (graces or {}).get(t.round, 0)))
 
     def verdict(self, rule: ClosingRule | None = None) -> Verdict:
         return (rule or ClosingRule()).verdict(r.rating for r in self.ratings)

@@ -1,12 +1,13 @@
 """A task (落实任务): one measure of a resolution, with its responsible party and deadline.
 
 Deadlines are calendar dates in China Standard Time: a task is overdue from the day after
-its deadline for as long as it is not complete.
+its deadline plus the community's grace (逾期宽限, in days: the setting in effect when the
+task's round started) for as long as it is not complete.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 
 from yishi_contracts import Measure
@@ -34,9 +35,15 @@ class Task:
     percent: int = 0
     reports: int = 0
     completed_at: datetime | None = None
+    started_at: datetime | None = None
+    """When the task's round started: the settings in effect then apply to it."""
 
-    def overdue(self, now: datetime) -> bool:
-        return self.completed_at is None and local_day(require_aware(now)) > self.spec.deadline
+    def due(self, grace_days: int = 0) -> date:
+        """The last day before the task counts as overdue."""
+        return self.spec.deadline + timedelta(days=grace_days)
+
+    def overdue(self, now: datetime, grace_days: int = 0) -> bool:
+        return self.completed_at is None and local_day(require_aware(now)) > self.due(grace_days)
 
 
 def specs_from_measures(measures: Sequence[Measure], task_ids: Sequence[UUID] | None) -> tuple[TaskSpec, ...]:

@@ -29,8 +29,21 @@ TEMPLATES = Environment(
 TEMPLATES.filters["china_time"] = lambda at, fmt="%Y-%m-%d %H:%M": at.astimezone(CHINA_TIME).strftime(fmt) if at else ""
 
 
+class CommunityOut(BaseModel):
+    """A community's names from the registry (null where not registered)."""
+
+    code: str
+    name: str | None
+    street: str | None
+    district: str | None
+    path: str | None = None
+    """清波门社区 · 清波街道 · 上城区"""
+    active: bool
+
+
 class BoardEntry(BaseModel):
     topic_id: UUID
+    community: CommunityOut | None
     title: str | None
     status: str
     status_zh: str
@@ -38,6 +51,12 @@ class BoardEntry(BaseModel):
     category_zh: str | None
     exclusion_reason: str | None
     exclusion_reason_zh: str | None
+    exclusion_explanation: str | None
+    """不予协商的说明, as the council gave it."""
+    referral: str | None
+    referral_zh: str | None
+    """转介: where the matter was sent instead."""
+    referral_note: str | None
     submitted_at: datetime | None
     resolution_text: str | None
     disclosure_ends_at: datetime | None
@@ -82,7 +101,8 @@ def publication_router(service: Service[PublicationViews], config: PublicationCo
                 summary="The public board as a zh-CN web page (公开栏)")
     async def public_board_page(community_id: CommunityId) -> HTMLResponse:
         rows = await detail.community_board(service, community_id)
-        html = TEMPLATES.get_template("board.html").render(community_id=community_id, entries=rows)
+        names = rows[0]["community"] if rows else (await detail.community_names(service, community_id)).as_dict()
+        html = TEMPLATES.get_template("board.html").render(community_id=community_id, community=names, entries=rows)
         return HTMLResponse(html)
 
     @router.get("/topics/{topic_id}", summary="One topic in public: resolution, disclosure, tasks, ratings")

@@ -10,6 +10,7 @@ from yishi_contracts import CommunityId
 
 from services.kit.auth import Actor, Role, require
 from services.kit.ports import Service
+from services.kit.registry import CommunityNames
 
 from ..service_layer.ports import PublicationViews
 from ..service_layer.task_lists import list_tasks
@@ -30,6 +31,7 @@ class TaskRow(BaseModel):
     task_id: UUID
     topic_id: UUID
     community_id: str
+    community_path: str | None = Field(default=None, description="清波门社区 · 清波街道 · 上城区 (registry)")
     title: str | None
     round: int
     description: str
@@ -50,8 +52,10 @@ class TaskList(BaseModel):
     tasks: list[TaskRow]
 
 
-def _row(t: ListedTask) -> TaskRow:
-    return TaskRow(**{name: getattr(t, name) for name in TaskRow.model_fields})
+def _row(t: ListedTask, names: dict[str, CommunityNames]) -> TaskRow:
+    known = names.get(t.community_id)
+    return TaskRow(community_path=known.path if known and known.path else None,
+                   **{name: getattr(t, name) for name in TaskRow.model_fields if name != "community_path"})
 
 
 def lists_router(service: Service[PublicationViews]) -> APIRouter:
@@ -60,10 +64,12 @@ def lists_router(service: Service[PublicationViews]) -> APIRouter:
 
     async def page(within: str, p: TaskListParams, actor: Actor) -> TaskList:
         found = await list_tasks(service, actor, task_query(within, overdue=p.overdue, limit=p.limit, offset=p.offset))
+        async with service.reading() as views:
+            names = await views.community_names([t.community_id for t in found.tasks])
         following = p.offset + len(found.tasks)
         return TaskList(within=within, total=found.total, limit=p.limit, offset=p.offset,
                         next_offset=following if following < found.total else None,
-                        tasks=[_row(t) for t in found.tasks])
+                        tasks=[_row(t, names) for t in found.tasks])
 
     @router.get("/communities/{community_id}/tasks", response_model=TaskList,
                 summary="A community's implementation tasks, the most overdue first (?overdue=true: only those)")

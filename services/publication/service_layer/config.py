@@ -5,7 +5,6 @@ import hmac
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 from uuid import UUID
 
 from services.kit.receipt_secret import DEV_DEFAULT, receipt_secret
@@ -21,25 +20,23 @@ CODEC = EventCodec("publication", d.PRIVATE_EVENTS)
 
 @dataclass(frozen=True)
 class PublicationConfig:
-    """The service's settings: the disclosure period, the closing rule, the salt of resident keys,
-    the secret receipt checks are made under (shared with intake)."""
+    """The service's settings: the closing rule, the salt of resident keys, the secret receipt
+    checks are made under (shared with intake). The disclosure period and the overdue grace are
+    each community's (council's settings, in the registry's replica)."""
 
-    disclosure: d.DisclosurePolicy = field(default_factory=d.DisclosurePolicy)
     closing: d.ClosingRule = field(default_factory=d.ClosingRule)
     resident_salt: str = "yishi-publication"
     receipt_secret: str = DEV_DEFAULT
 
     @classmethod
     def from_env(cls) -> "PublicationConfig":
-        days = float(os.environ.get("YISHI_PUBLICATION_DISCLOSURE_DAYS", "7"))
         salt = os.environ.get("YISHI_PUBLICATION_RESIDENT_SALT")
         if not salt:
             # With a known key, the keys of ratings could be tested against candidate codes.
             log.warning("YISHI_PUBLICATION_RESIDENT_SALT is not set: residents' keys use a public default; "
                         "set a secret in any real deployment")
             salt = "yishi-publication"
-        return cls(disclosure=d.DisclosurePolicy(timedelta(days=days)), resident_salt=salt,
-                   receipt_secret=receipt_secret())
+        return cls(resident_salt=salt, receipt_secret=receipt_secret())
 
     def resident_key(self, receipt_code: str) -> str:
         """A resident's key: HMAC-SHA256 of their receipt code under the salt; the code is never kept."""

@@ -6,6 +6,7 @@ topic; the topic's current disclosure is looked up in the same transaction.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -33,14 +34,18 @@ def no_disclosure() -> d.PublicationRefused:
 
 async def start_disclosure(service: Service[PublicationViews], uow: UnitOfWork[PublicationViews],
                            envelope: Envelope[c.ResolutionAdopted], config: PublicationConfig) -> None:
-    """Reaction to ResolutionAdopted: the resolution goes on the board for the disclosure period."""
+    """Reaction to ResolutionAdopted: the resolution goes on the board for the disclosure period
+    (公示期) the community's settings give at the time it is published."""
     resolution = envelope.data
 
-    def decide(disclosure: d.Disclosure | None, ctx: Context[PublicationViews]) -> list[object]:
+    async def decide(disclosure: d.Disclosure | None, ctx: Context[PublicationViews]) -> list[object]:
         if disclosure is not None:
             return []  # already published (the same resolution delivered under another event id)
         # A resolution stamped a little ahead of this service's clock is published at its adoption time.
-        published = d.publish(resolution, now=max(ctx.now, resolution.adopted_at), policy=config.disclosure)
+        at = max(ctx.now, resolution.adopted_at)
+        settings = await ctx.views.settings_at(resolution.community_id, at)
+        policy = d.DisclosurePolicy(timedelta(days=int(settings.disclosure_days.value)))
+        published = d.publish(resolution, now=at, policy=policy)
         return [published, public.disclosure_started(published)]
 
     change = Change(disclosure_stream(resolution.resolution_id), d.Disclosure.fold, decide,

@@ -5,11 +5,15 @@ have an in-memory one. A board row is the board table's columns plus ``status``,
 topic's place in its life (``yishi_contracts.lifecycle``), derived from the steps it saw.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from yishi_contracts import ResolutionAdopted
+from yishi_contracts.settings import EffectiveSettings
+
+from services.kit.registry import CommunityNames
 
 from ..domain.receipt import ReceiptCheck
 
@@ -35,6 +39,14 @@ class PublicationViews(Protocol):
 
     async def disclosures_due(self, now: datetime, limit: int = 200) -> list[UUID]:
         """Open disclosures whose period has ended by ``now``, the longest-ended first."""
+        ...
+
+    async def settings_at(self, community_id: str, at: datetime) -> EffectiveSettings:
+        """The community's settings for what starts at ``at`` (registry's replica, inherited)."""
+        ...
+
+    async def community_names(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        """Each community's names with its street and district (registry's replica)."""
         ...
 
     async def implementing_topics(self, within: str) -> list[TaskTopic]:

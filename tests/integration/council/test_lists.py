@@ -10,6 +10,7 @@ from yishi_contracts import (
 )
 
 from tests.support.eventually import eventually
+from tests.support.registry import name_of, registrations
 from tests.unit.factories import researched, screened, submitted
 
 from .conftest import token
@@ -28,6 +29,7 @@ async def street(council) -> dict[str, object]:
     prefix = f"3309{uuid.uuid4().int % 100_000:05d}"
     a, b, elsewhere = f"{prefix}001", f"{prefix}002", f"3308{uuid.uuid4().int % 100_000:05d}001"
     ids = {name: uuid.uuid4() for name in ("toilet", "parking", "school", "rest", "noise", "lamp", "far")}
+    await council.feed(COUNCIL.topic, *registrations([b]))  # b's names (a stays unregistered)
     await council.feed(INTAKE.topic,
                        submitted(ids["toilet"], a, title="中山街没有公共厕所", submitted_at=at(0, 1)),
                        submitted(ids["parking"], a, title="静冲路ＰＡＲＫＩＮＧ车位不足", submitted_at=at(0, -1),
@@ -124,6 +126,11 @@ async def test_a_street_office_lists_every_community_under_it_and_no_other(counc
     prefix = street["prefix"]
     body = await _list(council, f"/divisions/{prefix}/topics", prefix, "party_government", title="路灯")
     assert [(t["community_id"], t["title"]) for t in body["topics"]] == [(street["b"], "小区路灯不亮")]
+    [lamp] = body["topics"]
+    assert lamp["community_name"] == name_of(street["b"])
+    assert lamp["community_path"] == " · ".join(name_of(c) for c in (street["b"], prefix + "000", prefix[:6] + "000000"))
+    unnamed = await _list(council, f"/divisions/{prefix}/topics", prefix, "party_government", title="公共厕所")
+    assert unnamed["topics"][0]["community_name"] is None  # a not registered: the code alone
     assert (await _list(council, f"/divisions/{prefix}/topics", prefix, "party_government"))["total"] == 6
     district = prefix[:6]
     assert (await _list(council, f"/divisions/{district}/topics", district, "cppcc_office", title="路灯"))["total"] == 1

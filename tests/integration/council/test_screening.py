@@ -179,3 +179,27 @@ async def test_two_screenings_of_one_topic_at_once_one_is_recorded_the_other_ref
     assert [r.json()["error"] for r in answers if r.status_code == 409] == ["not_awaiting_screening"]
     count = "SELECT count(*) FROM event_store WHERE stream_id = $1"
     assert await council.db.fetchval(count, f"screening:{topic}") == 1
+
+
+async def test_a_streets_templates_are_inherited_by_its_communities_unless_one_has_its_own(council, community) -> None:
+    await council.form(community)
+    street = community[:9] + "000"
+    body = {"name": "转12345", "kind": "rejection", "reason": "beyond_authority", "referral": "hotline_12345",
+            "text": "“{title}”超出社区职责，已转12345热线。"}
+    saved = await council.client.post(f"/communities/{street}/screening-templates", json=body,
+                                      headers=token(community[:9], "staff", sub="street-staff"))
+    assert saved.status_code == 201, saved.text
+    staff = token(community, "staff")
+    listed = (await council.client.get(f"/communities/{community}/screening-templates", headers=staff)).json()
+    assert "转12345" in [t["name"] for t in listed["templates"]]
+    topic = await council.submit(community, "地铁站出口加装电梯")
+    chair = token(community, "council_chair", sub="chair")
+    r = await council.client.post(f"/topics/{topic}/screening", json={"template": "转12345"}, headers=chair)
+    assert r.status_code == 201 and r.json()["decision"]["explanation"] == "“地铁站出口加装电梯”超出社区职责，已转12345热线。"
+
+    own = {**body, "text": "“{title}”请向区里反映。", "referral": None}
+    assert (await council.client.post(f"/communities/{community}/screening-templates", json=own,
+                                      headers=staff)).status_code == 201
+    [mine] = [t for t in (await council.client.get(f"/communities/{community}/screening-templates",
+                                                   headers=staff)).json()["templates"] if t["name"] == "转12345"]
+    assert mine["text"] == "“{title}”请向区里反映。"

@@ -13,6 +13,7 @@ from services.intake.app import create_app
 from services.kit.auth import AuthSettings, TokenVerifier
 from services.system import migrate
 from tests.support.in_process import bearer
+from tests.support.registry import seed_runtime
 
 COMMUNITY, ELSEWHERE = "330102003005", "330102003006"
 KEY = "AUTHKEY-for-idempotency-tests-0123456789"
@@ -26,6 +27,7 @@ async def intake(make_database, settings_for):
     app.state.token_verifier = TokenVerifier(AuthSettings(jwt_key=KEY))
     runtime = app.state.runtime
     await runtime.start()
+    await seed_runtime(runtime, [COMMUNITY, ELSEWHERE])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
         yield runtime, client
     await runtime.stop()

@@ -13,6 +13,7 @@ from services.intake.app import build_runtime
 from services.kit.binding import from_kafka, to_kafka
 from tests.support.eventually import eventually
 from tests.support.kafka_reading import read_all
+from tests.support.registry import seed_runtime
 from tests.unit.factories import adopted, screened
 
 COMMUNITY = "330102003001"
@@ -26,6 +27,7 @@ async def intake(make_database, settings_for, infra):
 
     app.include_router(intake_router(runtime))
     await runtime.start()
+    await seed_runtime(runtime, [COMMUNITY])
     producer = AIOKafkaProducer(bootstrap_servers=infra.bootstrap_servers)
     await producer.start()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:

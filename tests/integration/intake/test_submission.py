@@ -12,6 +12,7 @@ from services.intake.service_layer import submit_topic as submitting
 from services.kit.binding import from_kafka
 from tests.support.eventually import eventually
 from tests.support.kafka_reading import read_all
+from tests.support.registry import seed_runtime
 
 COMMUNITY = "330102003002"
 BODY = {"community_id": COMMUNITY, "title": "泾崇路无停车位", "description": "泾崇路沿线没有停车位，车辆乱停。",
@@ -23,6 +24,7 @@ async def intake(make_database, settings_for):
     app = create_app(settings_for("intake", make_database("intake")))
     runtime = app.state.runtime
     await runtime.start()
+    await seed_runtime(runtime, [COMMUNITY])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
         yield runtime, client
     await runtime.stop()

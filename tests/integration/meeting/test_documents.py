@@ -13,9 +13,11 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from tests.support.registry import QINGBOMEN, seed_registry
+
 from .harness import CHAIR, MEASURES, MEMBERS, RESOLUTION, Harness, now, researched, roster, screened, submitted
 
-COMMUNITY = "330102001103"
+COMMUNITY = QINGBOMEN
 DISSENT = "用房面积不足，建议另选地点"
 REASON = "需进一步征求沿街商户意见"
 
@@ -58,6 +60,8 @@ async def run_meeting(meeting: Harness, http: httpx.AsyncClient) -> tuple[str, s
     """Two topics: the first adopted by a vote with dissent, the second deferred. The chair
     presides without being signed in; m8 arrives after the opening."""
     voted, deferred = uuid4(), uuid4()
+    settings = meeting.runtime.settings
+    await seed_registry(settings.kafka, [COMMUNITY], databases=[settings.database_url])  # the name the PDFs show
     await meeting.send(roster(COMMUNITY))
     for topic, title in ((voted, "环卫工人无处歇脚"), (deferred, "中山街上学高峰拥堵")):
         await meeting.send(submitted(topic, COMMUNITY, title))
@@ -108,7 +112,7 @@ async def test_the_minutes_and_the_resolution_as_pdfs_a_council_can_post(meeting
     deadline_zh = f"{int(deadline[:4])}年{int(deadline[5:7])}月{int(deadline[8:])}日"
     text = pdf_text(minutes.content)
     for expected in squeezed(
-        "会议纪要", f"社区（{COMMUNITY}）协商议事会", "王主席（主席）", "主持", "环卫工人无处歇脚", "中山街上学高峰拥堵",
+        "会议纪要", "清波门社区协商议事会", "王主席（主席）", "主持", "环卫工人无处歇脚", "中山街上学高峰拥堵",
         "成员m1（固定成员·政协委员）", "环卫工人代表（列席·利益相关方）", "成员m8", "迟到", "成员m9",
         "在场固定成员 7 人 / 应到 9 人，法定人数 6 人（达到法定人数）",
         "表决：赞成 6 票，反对 1 票，弃权 1 票（参加表决 8 人）", "通过", "暂缓", REASON,

@@ -4,7 +4,8 @@ import asyncpg
 
 from services.system import migrate
 
-TABLES = {"agenda_candidates", "council_rosters", "meeting_rules", "meetings", "meeting_outcomes"}
+TABLES = {"agenda_candidates", "council_rosters", "meetings", "meeting_outcomes", "registry_divisions",
+          "registry_settings"}
 
 
 async def _tables(url: str) -> set[str]:
@@ -22,4 +23,4 @@ async def test_meeting_migrations_downgrade_and_upgrade(make_database) -> None:
     migrate.downgrade("meeting", url, "meeting_0001")
     assert not ({"council_rosters", "meeting_rules", "meetings", "meeting_outcomes"} & await _tables(url))
     migrate.upgrade("meeting", url)
-    assert TABLES <= await _tables(url)
+    assert TABLES <= await _tables(url) and "meeting_rules" not in await _tables(url)

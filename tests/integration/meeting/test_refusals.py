@@ -7,6 +7,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+from yishi_contracts import CommunitySettingsChanged
+
+from tests.support.eventually import eventually
 
 from .harness import (
     CHAIR, MEASURES, MEMBERS, RESOLUTION, Harness, now, reopened, researched, roster, screened, submitted,
@@ -93,18 +96,21 @@ async def test_no_opening_and_no_vote_without_quorum(meeting: Harness) -> None:
         assert closing.status_code == 409 and closing.json()["error"] == "no_quorum"
 
 
-async def test_community_rules_set_the_quorum(meeting: Harness) -> None:
+async def test_the_communitys_settings_set_the_quorum(meeting: Harness) -> None:
     community = "330102001203"
     topic = await _setup(meeting, community)
-    chair = meeting.token(CHAIR, "council_chair", scope=community)
+    await meeting.send(CommunitySettingsChanged(
+        community_id=community, code=community, level="community", quorum="6/8", effective_from=now(),
+        changed_by="qbm-party"))
+    staff = meeting.token("staff-1", "staff", scope=community)
     async with meeting.client() as http:
         rules = f"/communities/{community}/meeting-rules"
-        r = await http.put(rules, headers=chair, json={"quorum": "6/8", "adoption": "1/2"})
-        assert r.status_code == 200 and r.json()["quorum"] == "3/4"
-        bad = await http.put(rules, headers=chair, json={"quorum": "0/3"})
-        assert bad.status_code == 422
-        staff = meeting.token("staff-1", "staff", scope=community)
-        assert (await http.put(rules, headers=staff, json={})).status_code == 403
+        shown = await eventually(lambda: http.get(rules, headers=staff), lambda r: r.json()["quorum"] == "3/4",
+                                 what="the community's quorum from its settings")
+        assert shown.json()["sources"]["quorum"] == {"level": "community", "code": community}
+        assert shown.json()["adoption"] == "1/2" and shown.json()["sources"]["adoption"]["level"] == "city"
+        chair = meeting.token(CHAIR, "council_chair", scope=community)
+        assert (await http.put(rules, headers=chair, json={"quorum": "1/2"})).status_code == 405
         mid = (await _schedule(meeting, http, community, topic)).json()["meeting_id"]
         attendance = (await _arrive(meeting, http, community, mid, MEMBERS[:6]))["attendance"]
         assert attendance["quorum_required"] == 7 and attendance["quorum_met"] is False

@@ -10,6 +10,7 @@ from yishi_contracts import COUNCIL, INTAKE, MEETING, Measure
 
 from services.publication.domain import local_day
 from tests.support.eventually import eventually
+from tests.support.registry import name_of, registrations, wait_until_known
 from tests.unit.factories import adopted, researched, screened, submitted
 
 from .conftest import Publication, token
@@ -39,6 +40,8 @@ async def street(publication) -> dict[str, object]:
     prefix = f"3307{uuid.uuid4().int % 100_000:05d}"
     a, b, elsewhere = f"{prefix}001", f"{prefix}002", f"3399{uuid.uuid4().int % 100_000:05d}001"
     d0 = local_day(p.clock.now())
+    await p.feed(COUNCIL.topic, *registrations([a]))  # a's names; b and elsewhere stay unregistered
+    await wait_until_known([p.runtime.settings.database_url], [a])
     topics = {
         "toilet": await _implementing(p, a, "中山街没有公共厕所", d0 + timedelta(days=10), d0 + timedelta(days=12),
                                       d0 + timedelta(days=60)),
@@ -72,6 +75,7 @@ async def test_a_community_sees_its_tasks_the_most_overdue_first_with_days_overd
     assert rows == [(str(late), True, 20), (str(done), False, 0), (str(later), False, 0)]
     first = everything["tasks"][0]
     assert (first["title"], first["responsible_party"], first["community_id"]) == ("中山街没有公共厕所", "责任单位0", a)
+    assert first["community_path"] == " · ".join(name_of(c) for c in (a, a[:9] + "000", a[:6] + "000000"))
     assert everything["tasks"][1]["completed_at"] is not None and everything["tasks"][1]["percent"] == 100
 
     overdue = await _list(publication, f"/communities/{a}/tasks", a, "council_member", overdue="true")

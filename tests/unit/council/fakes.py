@@ -19,6 +19,7 @@ from yishi_contracts import (
     status_marked_by,
     status_of,
 )
+from yishi_contracts.settings import lineage
 
 from services.council.adapters.codec import CODEC
 from services.council.domain.council import Council
@@ -102,11 +103,13 @@ class FakeCouncilViews:
         self.saved[(community_id, template.name.strip())] = template
 
     async def templates(self, community_id: str) -> list[ScreeningTemplate]:
-        mine = [t for (c, _), t in self.saved.items() if c == community_id]
-        return sorted(mine, key=lambda t: (t.kind, t.reason is not None, t.reason or "", t.name))
+        nearest: dict[str, ScreeningTemplate] = {}
+        for _, code in lineage(community_id):  # district, street, community: the nearer one wins
+            nearest.update({name: t for (c, name), t in self.saved.items() if c == code})
+        return sorted(nearest.values(), key=lambda t: (t.kind, t.reason is not None, t.reason or "", t.name))
 
     async def template(self, community_id: str, name: str) -> ScreeningTemplate | None:
-        return self.saved.get((community_id, name.strip()))
+        return next((t for t in await self.templates(community_id) if t.name == name.strip()), None)
 
 
 PARTY = Actor("party-1", frozenset({Role.party_committee}), COMMUNITY)

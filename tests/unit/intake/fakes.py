@@ -10,7 +10,10 @@ from services.intake.domain.contact import ContactRead, SubmitterContact
 from services.intake.domain.progress import current_status, steps_of
 from services.intake.service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 from services.kit.fakes import FakeService
+from services.kit.registry import CommunityNames
 from services.kit.streams import EventCodec
+from tests.support.registry import LAODONGLU, QINGBOMEN, MemoryRegistry
+from tests.unit.factories import COMMUNITY
 
 
 @dataclass
@@ -19,8 +22,13 @@ class Progress:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
+REGISTERED = (COMMUNITY, QINGBOMEN, LAODONGLU)
+"""The communities the unit tests submit for, registered in the fake's replica."""
+
+
 class FakeIntakeViews:
-    def __init__(self) -> None:
+    def __init__(self, communities: tuple[str, ...] = REGISTERED) -> None:
+        self.registry = MemoryRegistry(communities)
         self.submissions: dict[UUID, NewSubmission] = {}
         self.progress: dict[UUID, Progress] = {}
         self.taken: set[str] = set()
@@ -29,10 +37,14 @@ class FakeIntakeViews:
 
     def apply(self, envelope: Envelope[Any]) -> None:
         """The inline projection: intake's own events as they are recorded, and upstream ones fed in."""
+        self.registry.apply(envelope.data)
         for step in steps_of(envelope.data, envelope.time):
             kept = self.progress.setdefault(step.topic_id, Progress())
             kept.title = step.title or kept.title
             kept.history = sorted([*kept.history, step.entry], key=lambda h: h["at"])  # as the SQL keeps it
+
+    async def community(self, code: str) -> CommunityNames:
+        return self.registry.names(code)
 
     async def add_submission(self, submission: NewSubmission) -> Filing:
         codes = {s.receipt_code for s in self.submissions.values()} | self.taken

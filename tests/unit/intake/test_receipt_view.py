@@ -4,7 +4,7 @@ from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from yishi_contracts import MeetingScheduled, Rejected
+from yishi_contracts import CommunitySettingsChanged, DivisionRegistered, DivisionRenamed, DivisionRetired, MeetingScheduled, Rejected
 from yishi_contracts.lifecycle import LIFECYCLE_EVENTS, label
 
 from services.intake.domain.progress import current_status, steps_of
@@ -41,8 +41,9 @@ async def test_an_unknown_receipt_is_404() -> None:
     assert status_of(refused.value) == 404 and refused.value.message_zh
 
 
-def test_the_view_keeps_every_event_of_a_topics_life() -> None:
-    assert set(progress.event_types) == set(LIFECYCLE_EVENTS)
+def test_the_view_keeps_every_event_of_a_topics_life_and_the_registry() -> None:
+    registry = {DivisionRegistered, DivisionRenamed, DivisionRetired, CommunitySettingsChanged}
+    assert set(progress.event_types) == set(LIFECYCLE_EVENTS) | registry
 
 
 def test_a_rejection_shows_its_reason_and_referral() -> None:

@@ -3,7 +3,7 @@
 from uuid import UUID
 
 import pytest
-from yishi_contracts import TopicSubmitted
+from yishi_contracts import DivisionRetired, TopicSubmitted
 
 from services.intake.domain.submission import SubmitTopic
 from services.intake.service_layer import submit_topic as submitting
@@ -117,3 +117,32 @@ async def test_clashing_every_time_answers_409(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(Refusal) as refused:
         await submit_topic(service, resident())
     assert status_of(refused.value) == 409 and not service.published()
+
+
+@pytest.mark.parametrize("entry", [resident, staff_entry])
+async def test_a_code_not_registered_is_refused_and_nothing_is_stored(entry) -> None:
+    service = intake_service()
+    with pytest.raises(Refusal) as refused:
+        await submit_topic(service, entry(community_id="330102001099"), actor=Actor(
+            "grid-07", frozenset({Role.staff}), "330102001099"))
+    assert refused.value.error == "unknown_community" and status_of(refused.value) == 422
+    assert "330102001099" in refused.value.message_zh and "330102001099" in refused.value.message_en
+    assert not service.published(TopicSubmitted) and not service.views.submissions and not service.store.streams
+
+
+async def test_a_street_code_is_not_a_community() -> None:
+    with pytest.raises(Refusal) as refused:
+        await submit_topic(intake_service(), resident(community_id=COMMUNITY[:9] + "000"))
+    assert refused.value.error == "unknown_community"
+
+
+async def test_a_retired_community_takes_no_topics_from_residents_or_staff() -> None:
+    service = intake_service()
+    service.views.registry.apply(DivisionRetired(community_id=COMMUNITY, code=COMMUNITY, reason="撤并",
+                                                 retired_at=service.clock.now(), retired_by="qb-street"))
+    for entry, actor in ((resident, None), (staff_entry, GRID)):
+        with pytest.raises(Refusal) as refused:
+            await submit_topic(service, entry(), actor=actor)
+        assert refused.value.error == "retired_community" and status_of(refused.value) == 422
+        assert "已撤销" in refused.value.message_zh and "retired" in refused.value.message_en
+    assert not service.published(TopicSubmitted) and not service.views.submissions

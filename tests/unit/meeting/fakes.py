@@ -12,12 +12,15 @@ from yishi_contracts import (
     TopicDropped, TopicScreened, TopicSubmitted,
 )
 from yishi_contracts.lifecycle import status_marked_by
+from yishi_contracts.settings import EffectiveSettings
 
 from services.kit.fakes import FakeService, FixedClock
+from services.kit.registry import CommunityNames
 from services.meeting.app import CODEC
-from services.meeting.domain import AgendaCandidate, MeetingClosed, MeetingOpened, MeetingRules
+from services.meeting.domain import AgendaCandidate, MeetingClosed, MeetingOpened
 from services.meeting.domain.roster import RosterMember
 from services.meeting.service_layer.ports import MeetingSummary, Roster, stream_id
+from tests.support.registry import MemoryRegistry
 
 OUTCOMES = {ResolutionAdopted: "adopted", TopicDeferred: "deferred", TopicDropped: "dropped"}
 
@@ -28,7 +31,8 @@ class FakeMeetingViews:
         self.councils: dict[UUID, tuple[str, Roster]] = {}
         self.convened: dict[UUID, MeetingScheduled] = {}
         self.outcomes: dict[UUID, dict[str, str]] = {}
-        self.community_rules: dict[str, MeetingRules] = {}
+        self.registry = MemoryRegistry()
+        """The registry's replica: communities' names and settings (none set: the city's defaults)."""
         self.streams: Mapping[str, list[object]] = {}
         """The event store's streams, for whether a meeting has opened or closed."""
 
@@ -95,11 +99,11 @@ class FakeMeetingViews:
     async def titles(self, topic_ids: Sequence[UUID]) -> dict[UUID, str | None]:
         return {t: self.topics[t].title for t in topic_ids if t in self.topics}
 
-    async def rules(self, community_id: str) -> MeetingRules:
-        return self.community_rules.get(community_id, MeetingRules())
+    async def rules(self, community_id: str, at: datetime) -> EffectiveSettings:
+        return self.registry.effective_at(community_id, at)
 
-    async def save_rules(self, community_id: str, rules: MeetingRules, by: str, at: datetime) -> None:
-        self.community_rules[community_id] = rules
+    async def community_names(self, community_id: str) -> CommunityNames:
+        return self.registry.names(community_id)
 
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         found = []

@@ -149,18 +149,20 @@ async def test_roster_and_meeting_list_for_the_community() -> None:
     assert (listed.meeting_id, listed.status, listed.outcomes) == (mid, MeetingStatus.scheduled, {})
 
 
-async def test_rules_set_by_the_chair_apply_to_the_next_meeting() -> None:
+async def test_a_meeting_keeps_the_settings_in_effect_when_it_was_convened() -> None:
     service = fake_service()
-    assert (await cu.rules(service, STAFF, COMMUNITY)).quorum == Fraction(2, 3)
-    await refused(cu.set_rules(service, CHAIR, COMMUNITY, Fraction(0), Fraction(1, 2), True), "invalid_rules", 422)
-    await refused(cu.set_rules(service, STAFF, COMMUNITY, Fraction(3, 4), Fraction(1, 2), True),
-                  "role_not_allowed", 403)
-    await cu.set_rules(service, CHAIR, COMMUNITY, Fraction(3, 4), Fraction(1, 2), True)
-    assert (await cu.rules(service, STAFF, COMMUNITY)).quorum == Fraction(3, 4)
+    assert (await cu.rules(service, STAFF, COMMUNITY)).quorum.value == Fraction(2, 3)  # the city's default
+    change_at = service.clock.now() + timedelta(hours=1)
+    service.views.registry.set(COMMUNITY[:9] + "000", change_at, quorum="3/4")  # the street, inherited down
     council(service)
-    mid = await convened(service, topic(service))
-    detail = await meeting_detail(service, STAFF, mid)
-    assert detail["rules"]["quorum"] == "3/4" and detail["attendance"]["quorum_required"] == 7
+    before = await convened(service, topic(service))
+    service.clock.advance(hours=1)  # effective_from itself: the change applies
+    rules = await cu.rules(service, STAFF, COMMUNITY)
+    assert (rules.quorum.value, rules.quorum.source, rules.adoption.source) == (Fraction(3, 4), "street", "city")
+    after = await convened(service, topic(service))
+    first, second = [await meeting_detail(service, STAFF, m) for m in (before, after)]
+    assert first["rules"]["quorum"] == "2/3" and first["attendance"]["quorum_required"] == 6
+    assert second["rules"]["quorum"] == "3/4" and second["attendance"]["quorum_required"] == 7
 
 
 async def test_meeting_detail_is_for_its_community_only() -> None:

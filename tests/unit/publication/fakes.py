@@ -1,6 +1,7 @@
 """Publication's views port in memory: the board, resolutions and disclosures its projection keeps,
 kept here from the public events recorded (``apply``) or fed from upstream (``feed``)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -8,11 +9,14 @@ from uuid import UUID
 import yishi_contracts as c
 from yishi_contracts import Envelope, ResolutionAdopted
 from yishi_contracts.lifecycle import Status, status_marked_by, status_of
+from yishi_contracts.settings import EffectiveSettings
 
 from services.kit.auth import Actor, Role
 from services.kit.fakes import FakeService, FixedClock
+from services.kit.registry import CommunityNames
 from services.publication.service_layer.config import CODEC, PublicationConfig
 from services.publication.service_layer.ports import BoardRow
+from tests.support.registry import MemoryRegistry
 
 from ..factories import COMMUNITY, NOW
 
@@ -30,6 +34,14 @@ class FakePublicationViews:
         self.resolutions: dict[UUID, ResolutionAdopted] = {}
         self.disclosures: dict[UUID, dict[str, Any]] = {}
         self.checks: dict[UUID, str] = {}
+        self.registry = MemoryRegistry([COMMUNITY])
+        """The registry's replica: names and settings (none set: the city's defaults)."""
+
+    async def settings_at(self, community_id: str, at: datetime) -> EffectiveSettings:
+        return self.registry.effective_at(community_id, at)
+
+    async def community_names(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        return {code: self.registry.names(code) for code in codes}
 
     def feed(self, event: c.TopicEvent, time: datetime | None = None) -> Envelope[Any]:
         """An upstream service's event, as the projection would receive it."""
@@ -50,7 +62,10 @@ class FakePublicationViews:
         elif isinstance(event, c.TopicScreened):
             row.update(category=getattr(event.decision, "category", None),
                        exclusion_reason=getattr(event.decision, "reason", None),
-                       merged_into=getattr(event.decision, "merged_into", None))
+                       merged_into=getattr(event.decision, "merged_into", None),
+                       exclusion_explanation=getattr(event.decision, "explanation", None),
+                       referral=getattr(event.decision, "referral", None),
+                       referral_note=getattr(event.decision, "referral_note", None))
         elif isinstance(event, c.ResolutionAdopted):
             self.resolutions[event.topic_id] = event
             row.update(resolution_text=event.text)

@@ -20,7 +20,8 @@ async def test_the_board_lists_a_communitys_topics_with_the_lifecycles_labels() 
     resolution = await disclosed(service)
     rejected = uuid4()
     service.views.feed(submitted(rejected, title="井冲路停车难"), time=service.clock.now() + timedelta(hours=1))
-    service.views.feed(screened(rejected, decision=Rejected(reason="infeasible", explanation="井冲路无空地可改建车位")),
+    service.views.feed(screened(rejected, decision=Rejected(reason="infeasible", explanation="井冲路无空地可改建车位",
+                                                            referral="hotline_12345", referral_note="请拨打12345")),
                        time=service.clock.now() + timedelta(hours=1))
     service.views.feed(submitted(uuid4(), community_id="330102009999"))
     entries = {e["topic_id"]: e for e in await detail.community_board(service, COMMUNITY)}
@@ -28,6 +29,11 @@ async def test_the_board_lists_a_communitys_topics_with_the_lifecycles_labels() 
     assert entries[resolution.topic_id]["status"] == "in_disclosure"
     assert entries[resolution.topic_id]["status_zh"] == "公示中，可提出异议"
     assert entries[rejected]["status_zh"] == "不予协商" and entries[rejected]["exclusion_reason_zh"] == "不具备实施条件"
+    assert (entries[rejected]["exclusion_explanation"], entries[rejected]["referral_zh"],
+            entries[rejected]["referral_note"]) == ("井冲路无空地可改建车位", "12345热线", "请拨打12345")
+    names = entries[rejected]["community"]
+    assert (names["street"], names["district"], names["code"]) == ("清波街道", "上城区", COMMUNITY)
+    assert names["path"] == f"{names['name']} · 清波街道 · 上城区" and names["active"]
 
 
 async def test_a_topics_detail_shows_its_disclosure_tasks_ratings_and_no_resident() -> None:
