@@ -13,6 +13,7 @@ from services.intake.entrypoints.call_back_http import call_back_router
 from services.intake.entrypoints.http import intake_router
 from services.kit import logs
 from tests.support.in_process import bearer, module_settings, running
+from tests.support.registry import seed_runtime
 
 KEY = "intake-call-back-test-key-0123456789abcdef"
 QINGBOMEN, LAODONGLU = "330102001051", "330102001052"
@@ -26,6 +27,7 @@ async def intake(infra):
     runtime = build_runtime(module_settings(infra, "intake"))
     app = runtime.create_app(title="intake under test", routers=[intake_router(runtime), call_back_router(runtime)])
     async with running(infra, runtime, app, key=KEY) as (client, _producer, db):
+        await seed_runtime(runtime, [QINGBOMEN, LAODONGLU])
         yield client, db
 
 
