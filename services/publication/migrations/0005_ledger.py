@@ -1,0 +1,78 @@
+"""publication: the ledger's fact rows (台账) — one per topic, one per meeting — and division names.
+
+Every figure of a division for a period is one aggregate over the rows whose community code
+starts with the division's prefix (district 6 digits, street 9, community 12): the
+``text_pattern_ops`` indexes serve ``community_id LIKE '330102001%'``.
+
+Revision ID: publication_0005
+"""
+
+from alembic import op
+
+revision = "publication_0005"
+down_revision = "publication_0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute(
+        """
+        CREATE TABLE ledger_topics (
+            topic_id                  uuid PRIMARY KEY,
+            community_id              text NOT NULL,
+            source                    text,
+            channel                   text,
+            submitted_at              timestamptz,
+            screened_at               timestamptz,
+            accepted_at               timestamptz,
+            rejected_at               timestamptz,
+            merged_at                 timestamptz,
+            returned_at               timestamptz,
+            category                  text,
+            exclusion_reason          text,
+            researched_at             timestamptz,
+            adopted_at                timestamptz,
+            deferred_at               timestamptz,
+            dropped_at                timestamptz,
+            disclosed_at              timestamptz,
+            objection_upheld_at       timestamptz,
+            implementation_started_at timestamptz,
+            implementation_round      int,
+            implementation_deadline   date,
+            completed_at              timestamptz,
+            completed_round           int,
+            completed_on_time         boolean,
+            rated_at                  timestamptz,
+            satisfied                 int,
+            basically_satisfied       int,
+            dissatisfied              int,
+            closed_at                 timestamptz,
+            escalated_at              timestamptz,
+            escalation_kind           text
+        );
+        CREATE INDEX ledger_topics_division ON ledger_topics (community_id text_pattern_ops, submitted_at);
+
+        CREATE TABLE ledger_meetings (
+            meeting_id            uuid PRIMARY KEY,
+            community_id          text NOT NULL,
+            held_at               timestamptz,
+            fixed_members_total   int,
+            fixed_members_present int,
+            invitees_present      int
+        );
+        CREATE INDEX ledger_meetings_division ON ledger_meetings (community_id text_pattern_ops, held_at);
+
+        CREATE TABLE ledger_divisions (
+            code        text PRIMARY KEY,
+            level       text,
+            name        text,
+            parent_code text,
+            named_at    timestamptz
+        );
+        """
+    )
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE ledger_divisions; DROP TABLE ledger_meetings; DROP TABLE ledger_topics;")
