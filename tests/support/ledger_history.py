@@ -143,11 +143,11 @@ def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_o
             kind = type(e).__name__
             if isinstance(e, c.TopicScreened):
                 kind = e.decision.outcome
+            if isinstance(e, c.ImplementationStarted):
+                last["ImplementationStarted_latest"] = e
             if kind in ("ResearchCompleted", "ImplementationStarted") and kind in last:
                 continue
             last[kind] = e
-            if isinstance(e, c.ImplementationStarted) or isinstance(e, c.ImplementationCompleted):
-                last[f"{kind}_latest"] = e
             if isinstance(e, (c.TopicClosed, c.ImplementationReopened)):
                 last["judged"] = e
         sub = last.get("TopicSubmitted")

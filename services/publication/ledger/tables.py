@@ -46,7 +46,7 @@ async def _upsert(conn: asyncpg.Connection, table: str, columns: tuple[str, ...]
     record = ", ".join(f"{c} {types[c]}" for c in columns)
     sets = [s for c in columns if (s := _assignment(c, rules[c])) is not None]
     await conn.execute(
-        f"INSERT INTO {table} AS t ({listed}) SELECT {listed} FROM jsonb_to_recordset($1::jsonb) AS u ({record}) "
+        f"INSERT INTO {table} AS t ({listed}) SELECT {listed} FROM jsonb_to_recordset($1::text::jsonb) AS u ({record}) "
         f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {', '.join(sets)}" if sets else "NOTHING"),
         as_json([dict(r) for r in rows]),
     )
