@@ -20,11 +20,11 @@ FIGURES_SQL = f"""
 WITH t AS (
     SELECT left(community_id, $5::int) AS g,
 {_TOPICS}
-    FROM ledger_topics WHERE community_id LIKE $1 GROUP BY 1
+    FROM ledger_topics WHERE community_id COLLATE "C" >= $1 AND community_id COLLATE "C" < ($1 || ':') GROUP BY 1
 ), m AS (
     SELECT left(community_id, $5::int) AS g,
 {_MEETINGS}
-    FROM ledger_meetings WHERE community_id LIKE $1 AND held_at >= $2 AND held_at < $3 GROUP BY 1
+    FROM ledger_meetings WHERE community_id COLLATE "C" >= $1 AND community_id COLLATE "C" < ($1 || ':') AND held_at >= $2 AND held_at < $3 GROUP BY 1
 )
 SELECT g, {", ".join(f"{'m' if f.meetings else 't'}.{f.key}" for f in FIGURES)}
 FROM t FULL JOIN m USING (g) ORDER BY g
@@ -60,7 +60,7 @@ class SqlLedgerViews:
     async def figures(self, prefix: str, start: datetime, end: datetime, as_of: datetime,
                       group_length: int) -> dict[str, dict[str, Any]]:
         """Figures per group (the code prefix of ``group_length`` digits; '' for the whole)."""
-        rows = await self.conn.fetch(FIGURES_SQL, prefix + "%", start, end, as_of, group_length)
+        rows = await self.conn.fetch(FIGURES_SQL, prefix, start, end, as_of, group_length)
         return {row["g"]: _figures(row) for row in rows}
 
     async def names(self, codes: list[str]) -> dict[str, str]:
