@@ -2,6 +2,7 @@
 ledger's figures straight from such events (no fact rows, no SQL: a topic's events are read
 in time order and each figure is counted as services/publication/ledger/figures.py defines it)."""
 
+import math
 import random
 import statistics
 from collections import defaultdict
@@ -122,6 +123,11 @@ def _time(event: Any) -> datetime:
     raise AssertionError(type(event))
 
 
+def _days(since: datetime, until: datetime) -> int:
+    """Whole days between two times, floored (the ledger's medians are of whole days)."""
+    return math.floor((until - since).total_seconds() / 86400)
+
+
 def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_of: datetime) -> dict[str, Any]:
     """The ledger's counted figures of the communities under ``prefix`` for [start, end)."""
     def inside(at: datetime | None) -> bool:
@@ -165,7 +171,7 @@ def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_o
                     n[f"rejected_{s.decision.reason.value}"] += 1
         decisive = [last[o].screened_at for o in ("accepted", "rejected", "merged") if o in last]
         if decisive and inside(max(decisive)) and sub:
-            days["median_days_to_screening"].append((max(decisive) - sub.submitted_at).total_seconds() / 86400)
+            days["median_days_to_screening"].append(_days(sub.submitted_at, max(decisive)))
         decided = [e for k, e in last.items() if k in ("ResolutionAdopted", "TopicDeferred", "TopicDropped")]
         decision_at = max((_time(e) for e in decided), default=None)
         for kind, key in (("ResolutionAdopted", "adopted"), ("TopicDeferred", "deferred"), ("TopicDropped", "dropped"),
@@ -181,12 +187,12 @@ def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_o
             if research and research.completed_at <= decision_at:
                 n["researched_before_meeting"] += 1
             if sub:
-                days["median_days_to_meeting"].append((decision_at - sub.submitted_at).total_seconds() / 86400)
+                days["median_days_to_meeting"].append(_days(sub.submitted_at, decision_at))
         done = last.get("ImplementationCompleted")
         if done and inside(done.completed_at):
             n["completed_on_time"] += int(done.on_time)
             if sub:
-                days["median_days_to_completion"].append((done.completed_at - sub.submitted_at).total_seconds() / 86400)
+                days["median_days_to_completion"].append(_days(sub.submitted_at, done.completed_at))
         first_start, current = last.get("ImplementationStarted"), last.get("ImplementationStarted_latest")
         if first_start and first_start.started_at < as_of:
             passed = datetime.combine(max(t.deadline for t in current.tasks) + timedelta(days=1), datetime.min.time(),

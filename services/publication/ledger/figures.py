@@ -15,8 +15,11 @@ step counts in the period its (latest, for ``first`` columns first) time falls i
   the round is not completed;
 - satisfaction: the ratings of the rounds judged (closed or reopened) in the period; closed;
 - escalations (成果转化) by kind;
-- median days from submission to the deciding screening (accepted/rejected/merged), to the
-  meeting decision, to completion — over the topics that reached that step in the period.
+- median days (whole days, floored) from submission to the deciding screening (accepted /
+  rejected / merged), to the meeting decision, to completion — over the topics that reached
+  that step in the period.
+The city and districts are summed from the monthly rollup per district (``rollup.py``);
+streets and communities are counted from the fact rows themselves: the same figures.
 """
 
 from dataclasses import dataclass
@@ -42,15 +45,24 @@ def _count(where: str) -> str:
 
 
 def _median_days(step: str) -> str:
-    return (f"round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ({step}) - submitted_at) / 86400)"
+    """The median of whole days (floored) from submission to the step: the rollup keeps a
+    histogram of those, so the two ways of reading agree exactly."""
+    return (f"round((percentile_cont(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM ({step}) - submitted_at) / 86400))"
             f" FILTER (WHERE {_in(step)} AND submitted_at IS NOT NULL))::numeric, 1)")
 
 
 DECIDING_SCREENING = "GREATEST(accepted_at, rejected_at, merged_at)"
 MEETING_DECISION = "GREATEST(adopted_at, deferred_at, dropped_at)"
-_OVERDUE = ("implementation_started_at < $4 AND implementation_deadline IS NOT NULL"
-            " AND (implementation_deadline + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' <= $4"
-            " AND NOT (completed_round IS NOT NULL AND completed_round >= implementation_round AND completed_at <= $4)")
+
+
+def overdue(as_of: str) -> str:
+    """The current round's last deadline passed by ``as_of`` and the round not complete then."""
+    return (f"implementation_started_at < {as_of} AND implementation_deadline IS NOT NULL"
+            f" AND (implementation_deadline + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' <= {as_of}"
+            f" AND (completed_round IS NULL OR completed_round < implementation_round OR completed_at > {as_of})")
+
+
+_OVERDUE = overdue("$4")
 
 FIGURES: tuple[Figure, ...] = (
     Figure("received", "收集议题数", _count(_in("submitted_at"))),

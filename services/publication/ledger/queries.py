@@ -9,9 +9,12 @@ from typing import Any
 
 import asyncpg
 
+from services.kit.refusal import CHINA_TIME
+
 from services.kit.ports import Service
 
-from .figures import FIGURES
+from .figures import FIGURES, overdue
+from .rollup import DISTRICT_DIGITS
 
 _TOPICS = ",\n".join(f"{f.sql} AS {f.key}" for f in FIGURES if not f.meetings)
 _MEETINGS = ",\n".join(f"{f.sql} AS {f.key}" for f in FIGURES if f.meetings)
@@ -29,6 +32,37 @@ WITH t AS (
 SELECT g, {", ".join(f"{'m' if f.meetings else 't'}.{f.key}" for f in FIGURES)}
 FROM t FULL JOIN m USING (g) ORDER BY g
 """
+
+
+ROLLUP_SQL = """
+SELECT left(district, $2::int) AS g, figure, days, sum(n)::bigint AS n FROM ledger_months
+WHERE district >= $1 AND district < ($1 || ':') AND month >= $3 AND month < $4 GROUP BY 1, 2, 3
+"""
+_IN_DIVISION = """community_id COLLATE "C" >= $1 AND community_id COLLATE "C" < ($1 || ':')"""
+OVERDUE_SQL = f"""
+SELECT g, sum(n)::bigint AS n FROM (
+    SELECT left(community_id, $2::int) AS g, count(*) AS n FROM ledger_topics
+    WHERE {_IN_DIVISION} AND implementation_deadline IS NOT NULL
+      AND (completed_round IS NULL OR completed_round < implementation_round) AND {overdue("$3")} GROUP BY 1
+    UNION ALL
+    SELECT left(community_id, $2::int), count(*) FROM ledger_topics
+    WHERE {_IN_DIVISION} AND implementation_deadline IS NOT NULL
+      AND completed_round >= implementation_round AND completed_at > $3 AND {overdue("$3")} GROUP BY 1
+) AS rounds GROUP BY g
+"""
+"""Overdue rounds: the open ones (a partial index holds them) and those completed after ``as_of``."""
+
+
+def median(histogram: dict[int, int]) -> float | None:
+    """The median of a multiset given as value → how many (as percentile_cont(0.5) reads it)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted, found, seen = ((total - 1) // 2, total // 2), [], 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        found += [value for position in wanted if len(found) < 2 and position < seen and position >= seen - histogram[value]]
+    return round(sum(found) / 2, 1)
 
 
 def zero() -> dict[str, Any]:
@@ -59,9 +93,25 @@ class SqlLedgerViews:
 
     async def figures(self, prefix: str, start: datetime, end: datetime, as_of: datetime,
                       group_length: int) -> dict[str, dict[str, Any]]:
-        """Figures per group (the code prefix of ``group_length`` digits; '' for the whole)."""
-        rows = await self.conn.fetch(FIGURES_SQL, prefix, start, end, as_of, group_length)
-        return {row["g"]: _figures(row) for row in rows}
+        """Figures per group (the code prefix of ``group_length`` digits; '' for the whole):
+        summed from the monthly rollup down to districts, counted from the fact rows below."""
+        if len(prefix) > DISTRICT_DIGITS or group_length > DISTRICT_DIGITS:
+            rows = await self.conn.fetch(FIGURES_SQL, prefix, start, end, as_of, group_length)
+            return {row["g"]: _figures(row) for row in rows}
+        months = (start.astimezone(CHINA_TIME).date(), end.astimezone(CHINA_TIME).date())
+        groups: dict[str, dict[str, Any]] = {}
+        histograms: dict[tuple[str, str], dict[int, int]] = {}
+        for row in await self.conn.fetch(ROLLUP_SQL, prefix, group_length, *months):
+            figures = groups.setdefault(row["g"], zero())
+            if row["days"] < 0:
+                figures[row["figure"]] += row["n"]
+            elif row["n"]:
+                histograms.setdefault((row["g"], row["figure"]), {})[row["days"]] = row["n"]
+        for (g, figure), histogram in histograms.items():
+            groups[g][figure] = median(histogram)
+        for row in await self.conn.fetch(OVERDUE_SQL, prefix, group_length, as_of):
+            groups.setdefault(row["g"], zero())["implementations_overdue"] = row["n"]
+        return groups
 
     async def names(self, codes: list[str]) -> dict[str, str]:
         rows = await self.conn.fetch("SELECT code, name FROM ledger_divisions WHERE code = ANY($1::text[])", codes)

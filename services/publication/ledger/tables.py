@@ -11,9 +11,10 @@ import asyncpg
 
 from services.kit.upsert import as_json, column_types
 
+from . import rollup
 from .facts import FIRST, INSERTED, LATEST, TABLES, Fact, fold
 
-TABLE_NAMES = tuple(TABLES)
+TABLE_NAMES = (*TABLES, "ledger_months")
 
 
 def _assignment(column: str, rule: str) -> str | None:
@@ -35,8 +36,16 @@ async def write(conn: asyncpg.Connection, facts: Iterable[Fact]) -> None:
     groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
     for table, row in fold(facts):
         groups.setdefault((table, tuple(row)), []).append(row)
+    rolled: dict[str, list[Any]] = {}
+    for table in rollup.CONTRIBUTIONS_SQL:  # the rows' old contributions out of the monthly rollup
+        rows = [row for (t, _), group in groups.items() if t == table for row in group]
+        if rows:
+            rolled[table] = await rollup.lock(conn, table, TABLES[table][0], rows)
+            await rollup.add(conn, table, rolled[table], -1)
     for (table, columns), rows in groups.items():
         await _upsert(conn, table, columns, rows)
+    for table, keys in rolled.items():  # and their new ones in
+        await rollup.add(conn, table, keys, +1)
 
 
 async def _upsert(conn: asyncpg.Connection, table: str, columns: tuple[str, ...], rows: list[Mapping[str, Any]]) -> None:

@@ -53,6 +53,11 @@ def upgrade() -> None:
             escalation_kind           text
         );
         CREATE INDEX ledger_topics_division ON ledger_topics ((community_id COLLATE "C"));
+        -- overdue is a stock: the rows whose current round is open, or was completed late enough
+        CREATE INDEX ledger_topics_open ON ledger_topics ((community_id COLLATE "C"))
+            WHERE implementation_deadline IS NOT NULL AND (completed_round IS NULL OR completed_round < implementation_round);
+        CREATE INDEX ledger_topics_completed ON ledger_topics (completed_at)
+            WHERE implementation_deadline IS NOT NULL AND completed_round >= implementation_round;
 
         CREATE TABLE ledger_meetings (
             meeting_id            uuid PRIMARY KEY,
@@ -63,6 +68,17 @@ def upgrade() -> None:
             invitees_present      int
         );
         CREATE INDEX ledger_meetings_division ON ledger_meetings ((community_id COLLATE "C"), held_at);
+
+        -- The monthly rollup per district (ledger/rollup.py): days = -1 for a count, else the
+        -- whole days from submission of a median's histogram bucket.
+        CREATE TABLE ledger_months (
+            district text COLLATE "C" NOT NULL,
+            month  date NOT NULL,
+            figure text NOT NULL,
+            days   int NOT NULL,
+            n      bigint NOT NULL,
+            PRIMARY KEY (district, month, figure, days)
+        );
 
         CREATE TABLE ledger_divisions (
             code        text PRIMARY KEY,
@@ -76,4 +92,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE ledger_divisions; DROP TABLE ledger_meetings; DROP TABLE ledger_topics;")
+    op.execute("DROP TABLE ledger_divisions; DROP TABLE ledger_months; DROP TABLE ledger_meetings; DROP TABLE ledger_topics;")

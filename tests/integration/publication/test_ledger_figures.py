@@ -10,7 +10,7 @@ from yishi_contracts import Envelope
 
 from services.kit.db import connect
 from services.kit.projection import apply_once
-from services.publication.ledger.queries import SqlLedgerViews, zero
+from services.publication.ledger.queries import FIGURES_SQL, SqlLedgerViews, zero
 from services.publication.ledger.rules import Period
 from services.publication.projection import build_projection
 from tests.support.ledger_history import history, recount
@@ -48,6 +48,8 @@ async def test_figures_equal_a_recount_of_the_events(make_database, seed: int) -
             async with conn.transaction():
                 await apply_once(conn, projection, batch + batch[:1], service="publication", reactions=False)
         views = SqlLedgerViews(conn)
+        rollup_rows = await conn.fetchval("SELECT count(*) FROM ledger_months WHERE n <> 0")
+        assert rollup_rows > 0
         for prefix in PREFIXES:
             for name in PERIODS:
                 period = Period.parse(name)
@@ -55,6 +57,27 @@ async def test_figures_equal_a_recount_of_the_events(make_database, seed: int) -
                 expected = {**zero(), **recount(events, prefix, period.start, period.end, period.as_of(NOW))}
                 assert not _close(found, expected), (prefix, name, {k: (found[k], expected[k])
                                                                    for k in _close(found, expected)})
+    finally:
+        await conn.close()
+
+
+async def test_the_rollup_and_the_fact_rows_give_the_same_figures(make_database) -> None:
+    events = history(random.Random(5), topics=60)
+    conn = await connect(make_database("publication"))
+    try:
+        projection = build_projection(None)  # type: ignore[arg-type]
+        for e in events:  # one event per transaction: the rollup's subtract-and-add at every step
+            async with conn.transaction():
+                await apply_once(conn, projection, [Envelope.wrap(e, source="/yishi/test")], service="publication",
+                                 reactions=False)
+        views = SqlLedgerViews(conn)
+        for name in ("2026", "2026-Q2", "2027-01"):
+            period = Period.parse(name)
+            args = (period.start, period.end, period.as_of(NOW))
+            rolled = await views.figures("330102", *args, 0)
+            counted = await conn.fetch(FIGURES_SQL, "330102", *args, 0)
+            assert rolled[""] == {k: (float(v) if k.startswith("median_") and v is not None else v)
+                                  for k, v in dict(counted[0]).items() if k != "g"}
     finally:
         await conn.close()
 
