@@ -75,7 +75,7 @@ def _contributions_sql(table: str, key: str, contributions: list[tuple[str, str,
                date_trunc('month', v.at AT TIME ZONE 'Asia/Shanghai')::date, v.figure, v.days, {"$2::int * " if "$1" in rows else ""}sum(v.n)
         FROM {table} r CROSS JOIN LATERAL (VALUES {values}) AS v(figure, at, days, n)
         WHERE {rows.format(key=key)} AND v.at IS NOT NULL AND v.n <> 0
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4  -- rows locked in one order by every writer: no deadlock
         ON CONFLICT (district, month, figure, days) DO UPDATE SET n = m.n + EXCLUDED.n
     """
 
@@ -95,6 +95,7 @@ SUMMED_SQL = {
 
 async def lock(conn: asyncpg.Connection, table: str, key: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Create the rows still missing (empty: they contribute nothing) and lock them all."""
+    rows = sorted(rows, key=lambda r: r[key])  # locked in key order by every writer: no deadlock
     keys = [r[key] for r in rows]
     await conn.execute(
         f"INSERT INTO {table} ({key}, community_id) SELECT * FROM unnest($1::uuid[], $2::text[]) "

@@ -8,7 +8,7 @@ digits, a street's first 9, a community's 12; ``city`` is every community the le
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from services.kit.refusal import CHINA_TIME, INVALID, NOT_YOURS, Refusal
@@ -84,11 +84,6 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def deadline_passed_at(deadline: date) -> datetime:
-    """A task is overdue from the start of the day after its deadline, China time."""
-    return datetime.combine(deadline + timedelta(days=1), datetime.min.time(), CHINA_TIME)
-
-
 @dataclass(frozen=True)
 class Division:
     """Whom a ledger is for: ``prefix`` starts the code of every community it covers."""
@@ -119,9 +114,6 @@ class Division:
     def child_level(self) -> Level | None:
         """The level listed side by side under this division (one row each), if any."""
         return {Level.city: Level.district, Level.district: Level.street, Level.street: Level.community}.get(self.level)
-
-    def child_prefix_length(self) -> int:
-        return {Level.district: 6, Level.street: 9, Level.community: 12}[self.child_level or Level.community]
 
     def for_reader(self, actor_scope: str, *, office: bool, community_role: bool) -> "Division":
         """The division as this reader may read it, or a 403: offices within their scope (``city``
