@@ -55,11 +55,16 @@ DECIDING_SCREENING = "GREATEST(accepted_at, rejected_at, merged_at)"
 MEETING_DECISION = "GREATEST(adopted_at, deferred_at, dropped_at)"
 
 
-def overdue(as_of: str) -> str:
-    """The current round's last deadline passed by ``as_of`` and the round not complete then."""
+def deadline_passed(as_of: str) -> str:
+    """The current round began before ``as_of`` and its last deadline had passed by then."""
     # deadline + 1 day at 00:00 China time <= as_of  ⟺  deadline < as_of's date in China (computed once)
     return (f"implementation_started_at < {as_of} AND implementation_deadline IS NOT NULL"
-            f" AND implementation_deadline < ({as_of} AT TIME ZONE 'Asia/Shanghai')::date"
+            f" AND implementation_deadline < ({as_of} AT TIME ZONE 'Asia/Shanghai')::date")
+
+
+def overdue(as_of: str) -> str:
+    """The current round's last deadline passed by ``as_of`` and the round not complete then."""
+    return (f"{deadline_passed(as_of)}"
             f" AND (completed_round IS NULL OR completed_round < implementation_round OR completed_at > {as_of})")
 
 

@@ -55,6 +55,7 @@ def upgrade() -> None:
         CREATE INDEX ledger_topics_division ON ledger_topics ((community_id COLLATE "C"));
         -- overdue is a stock: the rows whose current round is open, or was completed late enough
         CREATE INDEX ledger_topics_open ON ledger_topics ((community_id COLLATE "C"))
+            INCLUDE (implementation_started_at, implementation_deadline)
             WHERE implementation_deadline IS NOT NULL AND (completed_round IS NULL OR completed_round < implementation_round);
         CREATE INDEX ledger_topics_completed ON ledger_topics (completed_at)
             WHERE implementation_deadline IS NOT NULL AND completed_round >= implementation_round;
