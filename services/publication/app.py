@@ -11,6 +11,7 @@ from services.kit.settings import ServiceSettings, load_settings
 
 from .adapters.views import SqlPublicationViews
 from .entrypoints.http import publication_router
+from .ledger.http import ledger_router
 from .projection import build_projection
 from .service_layer.conclusion import conclude_due
 from .service_layer.config import CODEC, PublicationConfig
@@ -41,4 +42,4 @@ def create_app(settings: ServiceSettings | None = None, *, clock: Clock | None =
                config: PublicationConfig | None = None) -> FastAPI:
     config = config or PublicationConfig.from_env()
     runtime = build_runtime(settings or load_settings("publication"), clock=clock, config=config)
-    return runtime.create_app(title="Yishi publication 公开公示", routers=[publication_router(runtime, config)])
+    return runtime.create_app(title="Yishi publication 公开公示", routers=[publication_router(runtime, config), ledger_router(runtime)])

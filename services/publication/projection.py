@@ -22,6 +22,7 @@ from services.kit.projection import Projection
 
 from .adapters import board, receipt_checks
 from .adapters.board import Mark
+from .ledger.projection import with_ledger
 from .service_layer.config import PublicationConfig
 from .service_layer.disclosures import start_disclosure
 from .service_layer.escalation import ground_from_screening
@@ -155,4 +156,4 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
             for m in _data(es)
         ])
 
-    return view
+    return with_ledger(view)  # the ledger (台账) keeps its facts from the same events
