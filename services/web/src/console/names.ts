@@ -48,3 +48,20 @@ export const AGENDA_STATUS: Record<string, string> = {
 export function nameOf(names: Names, value: string | null | undefined): string {
   return names.find((n) => n.value === value)?.label ?? value ?? "";
 }
+
+export const EXCLUSION_REASONS: Names = [
+  { value: "prescribed_by_law", label: "法律法规已有明确规定的" },
+  { value: "mandated_by_party_government", label: "党委政府已明确要求的" },
+  { value: "unfair", label: "有违公平正义的" },
+  { value: "serious_disagreement", label: "存在严重分歧的" },
+  { value: "beyond_authority", label: "超出社区职能权限的" },
+  { value: "infeasible", label: "不具备实施条件的" },
+  { value: "individual_dispute", label: "属于个体矛盾纠纷的" },
+];
+export const REFERRALS: Names = [
+  { value: "mediation", label: "人民调解" },
+  { value: "government_department", label: "政府职能部门" },
+  { value: "cppcc_proposal", label: "政协提案" },
+  { value: "hotline_12345", label: "12345热线" },
+  { value: "court", label: "司法途径" },
+];

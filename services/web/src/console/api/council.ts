@@ -83,3 +83,23 @@ export const recordVisit = (id: string, visit: { visited_on: string; place: stri
 export const recordFindings = (id: string, findings: { findings: string; feasibility: string }) => research(id, "findings", findings);
 export const draftPlan = (id: string, plan: { plan: string; invitees: Invitee[] }) => research(id, "plan", plan, "PUT");
 export const completeResearch = (id: string) => staffCall<unknown>("council", `/topics/${id}/research/completion`, { method: "POST" });
+
+export interface Template {
+  name: string;
+  kind: "rejection" | "return";
+  text: string;
+  reason: string | null;
+  referral: string | null;
+}
+export const templatesOf = (community: string) =>
+  staffCall<{ templates: Template[] }>("council", `/communities/${community}/screening-templates`);
+export const saveTemplate = (community: string, template: Template) =>
+  staffCall<Template>("council", `/communities/${community}/screening-templates`, { body: template });
+export interface BatchResult {
+  topic_id: string;
+  screened: boolean;
+  message_zh?: string;
+}
+export const screenBatch = (community: string, screenings: ({ topic_id: string } & Record<string, unknown>)[]) =>
+  staffCall<{ screened: number; refused: number; results: BatchResult[] }>(
+    "council", `/communities/${community}/screenings`, { body: { screenings } });
