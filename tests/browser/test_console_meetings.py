@@ -131,25 +131,30 @@ def test_staff_file_a_topic_on_a_residents_behalf_once_on_a_double_click(stack, 
 
 def test_the_chair_accepts_it_and_a_member_researches_it(stack, pages, council, seen, shoot) -> None:
     assert seen, "the staff's test files the topic first"
-    chair = pages(DESKTOP)
-    sign_in(chair, stack, "qbm-chair")
-    chair.get_by_role("menuitem", name="2. 确定议题").click()
-    row = chair.get_by_test_id("queue").locator("tr", has_text=seen["title"])
-    reload_until(chair, "刷新", row, "the filed topic in the chair's queue")
-    row.get_by_role("button", name="确定").click()
-    dialog = chair.get_by_role("dialog")
-    pick(chair, dialog.get_by_test_id("category"), "公共设施维护")
-    answered(chair, "/screening", lambda: dialog.get_by_test_id("screen-submit").click())
-    # A second topic, accepted but never researched, for the agenda's refusal later.
+    # A second topic, to be accepted in a batch and never researched, for the agenda's refusal later.
     other = f"劳动路口早高峰拥堵{uuid.uuid4().hex[:4]}"
     filed = stack.api("POST", "intake", "/staff/topics", "qbm-staff", json={
         "community_id": QBM, "title": other, "description": "早高峰劳动路口车辆拥堵，学生过马路危险。",
         "source": "council_member", "channel": "service_station"})
     assert filed.status_code == 201, filed.text
-    topic_id = filed.json()["topic_id"]
-    _until(lambda: stack.api("POST", "council", f"/topics/{topic_id}/screening", "qbm-chair",
-                             json={"outcome": "accepted", "category": "road_traffic"}).status_code == 201,
-           what="the second topic accepted")
+    chair = pages(DESKTOP)
+    sign_in(chair, stack, "qbm-chair")
+    chair.get_by_role("menuitem", name="2. 确定议题").click()
+    queue = chair.get_by_test_id("queue")
+    row = queue.locator("tr", has_text=seen["title"])
+    second = queue.locator("tr", has_text=other)
+    reload_until(chair, "刷新", second, "both topics in the chair's queue")
+    row.get_by_role("button", name="确定").click()
+    dialog = chair.get_by_role("dialog")
+    pick(chair, dialog.get_by_test_id("category"), "公共设施维护")
+    answered(chair, "/screening", lambda: dialog.get_by_test_id("screen-submit").click())
+    row.wait_for(state="detached")
+    second.locator(".el-checkbox").click()
+    pick(chair, chair.get_by_test_id("batch-choice"), "立项：道路交通管理")
+    shoot(chair, "console-screening-batch")
+    answered(chair, "/screenings", lambda: chair.get_by_test_id("batch-submit").dblclick())
+    second.wait_for(state="detached")
+    chair.get_by_text("批量确定 1 个议题").wait_for()
     seen["unresearched"] = other
 
     page = pages(DESKTOP)
@@ -262,7 +267,7 @@ def test_every_new_screen_at_390_px(stack, pages, council, seen, shoot) -> None:
     phone = pages(PHONE)
     sign_in(phone, stack, "qbm-chair")
     shoot(phone, "console-home")
-    screens = (("council", "console-council"), ("filing", "console-filing"), ("research", "console-research"),
+    screens = (("screening", "console-screening-batch"), ("council", "console-council"), ("filing", "console-filing"), ("research", "console-research"),
                ("meetings", "console-meetings"))
     for path, name in screens:
         phone.goto(f"{stack.url}/console/communities/{QBM}/{path}")

@@ -31,6 +31,7 @@ export interface AgendaItem {
   vote_result: { voting_present: number; adopted: boolean } | null;
   dissent: { member_id: string | null; opinion: string }[];
   outcome: string | null;
+  resolution?: { text: string; measures: Measure[]; method: "consensus" | "vote"; tally: Record<string, number> | null };
   reason?: string;
 }
 export interface Meeting {
