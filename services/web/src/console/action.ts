@@ -8,15 +8,22 @@ import { useOnce } from "../shared/once";
 export function useAction<T>(action: (idempotencyKey: string) => Promise<T>) {
   const once = useOnce(action);
   const message = ref("");
+  const error = ref("");
   const fields = ref<Record<string, string>>({});
 
   function clear(): void {
     message.value = "";
+    error.value = "";
     fields.value = {};
+  }
+
+  function errorCode(refused: unknown): void {
+    error.value = refused instanceof ApiRefusal ? refused.error : "";
   }
 
   function refuse(error: unknown): void {
     message.value = refusalText(error);
+    errorCode(error);
     fields.value = error instanceof ApiRefusal ? Object.fromEntries(error.fields.map((f) => [f.field, f.message_zh])) : {};
   }
 
@@ -38,5 +45,5 @@ export function useAction<T>(action: (idempotencyKey: string) => Promise<T>) {
       .join("；");
   }
 
-  return { busy: once.busy, message, fields, run, at, clear, refuse, renew: once.renew };
+  return { busy: once.busy, message, error, fields, run, at, clear, refuse, renew: once.renew };
 }
