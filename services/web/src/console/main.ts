@@ -7,12 +7,24 @@ import App from "./App.vue";
 import { restore } from "./auth";
 import Home from "./views/Home.vue";
 import Screening from "./views/Screening.vue";
+import Council from "./views/Council.vue";
+import Filing from "./views/Filing.vue";
+import Meeting from "./views/Meeting.vue";
+import Meetings from "./views/Meetings.vue";
+import Research from "./views/Research.vue";
+import ResearchTopic from "./views/ResearchTopic.vue";
 
 const router = createRouter({
   history: createWebHistory("/console/"),
   routes: [
     { path: "/", component: Home, meta: { title: "工作台" } },
     { path: "/communities/:community/screening", component: Screening, props: true, meta: { title: "确定议题" } },
+    { path: "/communities/:community/council", component: Council, props: true, meta: { title: "议事会组成" } },
+    { path: "/communities/:community/filing", component: Filing, props: true, meta: { title: "代为登记" } },
+    { path: "/communities/:community/research", component: Research, props: true, meta: { title: "议前调研" } },
+    { path: "/communities/:community/research/:topic", component: ResearchTopic, props: true, meta: { title: "议前调研" } },
+    { path: "/communities/:community/meetings", component: Meetings, props: true, meta: { title: "组织协商" } },
+    { path: "/communities/:community/meetings/:meeting", component: Meeting, props: true, meta: { title: "协商会议" } },
   ],
 });
 router.afterEach((to) => {

@@ -1,0 +1,23 @@
+import { ApiRefusal, call, type CallOptions, type Service } from "../../shared/api";
+import { currentToken } from "../auth";
+
+// A staff call: the session's bearer token on every request.
+export async function staffCall<T>(service: Service, path: string, options: CallOptions = {}): Promise<T> {
+  return call<T>(service, path, { ...options, token: await currentToken() });
+}
+
+/** A PDF only a signed-in user may read: fetched with the bearer, then saved by the browser. */
+export async function downloadPdf(service: Service, path: string, filename: string): Promise<void> {
+  const response = await fetch(`/api/${service}${path}`, { headers: { Authorization: `Bearer ${await currentToken()}` } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; message_zh?: string };
+    throw new ApiRefusal(response.status, body.error ?? `http_${response.status}`,
+      body.message_zh ?? `文件暂时无法下载（${response.status}），请稍后重试`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,0 +1,99 @@
+import { downloadPdf, staffCall } from "./client";
+
+// The meeting service's calls behind the meetings screens.
+
+export interface Candidate {
+  topic_id: string;
+  title: string | null;
+  consultation_plan: string;
+  invitees: { kind: string; description: string }[];
+}
+export interface ListedMeeting {
+  meeting_id: string;
+  scheduled_for: string;
+  place: string;
+  status: string;
+  status_zh: string;
+  agenda: { topic_id: string; title: string | null; outcome_zh: string }[];
+}
+export interface Measure {
+  description: string;
+  responsible_party: string;
+  deadline: string;
+}
+export interface AgendaItem {
+  topic_id: string;
+  title: string | null;
+  status: string;
+  motion: { text: string; measures: Measure[] } | null;
+  votes: { member_id: string; choice: string }[];
+  tally: Record<string, number> | null;
+  vote_result: { voting_present: number; adopted: boolean } | null;
+  dissent: { member_id: string | null; opinion: string }[];
+  outcome: string | null;
+  resolution?: { text: string; measures: Measure[]; method: "consensus" | "vote"; tally: Record<string, number> | null };
+  reason?: string;
+}
+export interface Meeting {
+  meeting_id: string;
+  community_id: string;
+  chair_id: string;
+  scheduled_for: string;
+  place: string;
+  status: string;
+  rules: { quorum: string; adoption: string };
+  invited: { fixed_members: string[]; invitees: { person_id: string; topic_id: string; kind: string; description: string }[] };
+  attendance: {
+    fixed_members_total: number;
+    fixed_members_present: number;
+    invitees_present: number;
+    chair_present: boolean;
+    quorum_required: number;
+    quorum_met: boolean;
+    present: { person_id: string; role: string }[];
+  };
+  agenda: AgendaItem[];
+  minutes: { number: number; topic_id: string; speaker_id: string; kind: string; text: string; at: string }[];
+}
+export interface Roster {
+  chair_id: string | null;
+  chair_name: string | null;
+  fixed_members: { member_id: string; name: string; category: string }[];
+}
+
+export const readyForAgenda = (community: string) => staffCall<Candidate[]>("meeting", `/communities/${community}/ready-for-agenda`);
+export const meetingsOf = (community: string) =>
+  staffCall<{ total: number; meetings: ListedMeeting[] }>("meeting", `/communities/${community}/meetings?limit=50`);
+export const roster = (community: string) => staffCall<Roster>("meeting", `/communities/${community}/roster`);
+export const convene = (body: { community_id: string; scheduled_for: string; place: string; agenda: string[] }) =>
+  staffCall<Meeting>("meeting", "/meetings", { body });
+export const meeting = (id: string) => staffCall<Meeting>("meeting", `/meetings/${id}`);
+
+const post = <T = Meeting>(id: string, path: string, body?: unknown) =>
+  staffCall<T>("meeting", `/meetings/${id}${path}`, { method: "POST", body });
+export const invite = (id: string, body: { fixed_members: string[]; invitees: { topic_id: string; kind: string; description: string }[] }) =>
+  post(id, "/invitations", body);
+export const attend = (id: string, person: string, movement: "arrived" | "left") =>
+  post(id, "/attendance", { person_id: person, movement });
+export const openMeeting = (id: string) => post(id, "/opening");
+export const closeMeeting = (id: string) => post(id, "/closing");
+export const recordMinutes = (id: string, entry: { topic_id: string; speaker_id: string; kind: string; text: string }) =>
+  post(id, "/minutes", entry);
+
+const onTopic = <T = Meeting>(id: string, topic: string, path: string, body?: unknown) =>
+  post<T>(id, `/topics/${topic}${path}`, body);
+export const adoptByConsensus = (id: string, topic: string, body: { text: string; measures: Measure[] }) =>
+  onTopic(id, topic, "/consensus", body);
+export const openVote = (id: string, topic: string, body: { text: string; measures: Measure[] }) => onTopic(id, topic, "/vote", body);
+export const castVote = (id: string, topic: string, member: string, choice: string) =>
+  onTopic(id, topic, "/votes", { member_id: member, choice });
+export const closeVote = (id: string, topic: string) =>
+  onTopic<Meeting & { adopted: boolean; message_zh: string }>(id, topic, "/vote/closing");
+export const recordDissent = (id: string, topic: string, member: string, opinion: string) =>
+  onTopic(id, topic, "/dissent", { member_id: member, opinion });
+export const defer = (id: string, topic: string, reason: string) => onTopic(id, topic, "/deferral", { reason });
+export const drop = (id: string, topic: string, reason: string) => onTopic(id, topic, "/dropping", { reason });
+
+export const minutesPdf = (id: string) => downloadPdf("meeting", `/meetings/${id}/minutes.pdf`, `会议纪要-${id.slice(0, 8)}.pdf`);
+export const resolutionPdf = (id: string, topic: string) =>
+  downloadPdf("meeting", `/meetings/${id}/topics/${topic}/resolution.pdf`, `协商议事决议-${topic.slice(0, 8)}.pdf`);
