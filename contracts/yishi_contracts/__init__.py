@@ -55,6 +55,8 @@ from .events.publication import (
     ImplementationStarted,
     ImplementationTask,
     MatterEscalated,
+    ObjectionAssessed,
+    ObjectionRaised,
     Ratings,
     SatisfactionRated,
     TopicClosed,
@@ -85,7 +87,7 @@ from .registry import (
 )
 from .wire import KafkaRecord, MalformedMessage, from_kafka, to_kafka
 
-__version__ = "1.3.0"
+__version__ = "1.4.0"
 
 __all__ = [
     "Accepted",
@@ -126,6 +128,8 @@ __all__ = [
     "MeetingScheduled",
     "MemberCategory",
     "Merged",
+    "ObjectionAssessed",
+    "ObjectionRaised",
     "PUBLICATION",
     "Ratings",
     "Referral",

@@ -18,6 +18,8 @@ from .events.publication import (
     ImplementationReopened,
     ImplementationStarted,
     MatterEscalated,
+    ObjectionAssessed,
+    ObjectionRaised,
     SatisfactionRated,
     TopicClosed,
     TopicReturnedToCouncil,
@@ -60,6 +62,8 @@ PUBLICATION = Stream(
         TopicClosed,
         ImplementationReopened,
         MatterEscalated,
+        ObjectionRaised,
+        ObjectionAssessed,
     ),
 )
 

@@ -86,7 +86,16 @@ def _topic(rng: random.Random, community: str) -> list[c.Event]:
             adopted_at=later()))
         out.append(c.DisclosureStarted(**common, resolution_id=resolution, published_at=later(),
                                        ends_at=at + timedelta(days=7)))
-        if rng.random() < 0.15:
+        upheld = rng.random() < 0.15
+        for _ in range(rng.randrange(0, 3) + int(upheld)):
+            objection = uuid4()
+            out.append(c.ObjectionRaised(**common, objection_id=objection, raised_at=later()))
+            if rng.random() < 0.8:
+                out.append(c.ObjectionAssessed(**common, objection_id=objection, substantive=False, assessed_at=later()))
+        if upheld:
+            objection = uuid4()
+            out.append(c.ObjectionRaised(**common, objection_id=objection, raised_at=later()))
+            out.append(c.ObjectionAssessed(**common, objection_id=objection, substantive=True, assessed_at=later()))
             out.append(c.TopicReturnedToCouncil(**common, resolution_id=resolution, objection="位置不合适",
                                                 assessment="异议成立", returned_at=later()))
             continue
@@ -117,7 +126,7 @@ def _topic(rng: random.Random, community: str) -> list[c.Event]:
 
 def _time(event: Any) -> datetime:
     for name in ("submitted_at", "screened_at", "completed_at", "adopted_at", "deferred_at", "dropped_at",
-                 "published_at", "returned_at", "started_at", "closed_at", "reopened_at", "escalated_at"):
+                 "published_at", "raised_at", "assessed_at", "returned_at", "started_at", "closed_at", "reopened_at", "escalated_at"):
         if hasattr(event, name):
             return getattr(event, name)
     raise AssertionError(type(event))
@@ -206,6 +215,11 @@ def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_o
         escalated = last.get("MatterEscalated")
         if escalated and inside(escalated.escalated_at):
             n[f"escalated_{escalated.kind.value}"] += 1
+    for e in events:  # one objection is raised once and assessed once
+        if isinstance(e, c.ObjectionRaised) and e.community_id.startswith(prefix) and inside(e.raised_at):
+            n["objections_raised"] += 1
+        if isinstance(e, c.ObjectionAssessed) and e.community_id.startswith(prefix) and inside(e.assessed_at):
+            n["objections_substantive" if e.substantive else "objections_dismissed"] += 1
     for decisions in meetings.values():
         held = max(_time(e) for e in decisions)
         if inside(held):

@@ -24,6 +24,30 @@ class DisclosureStarted(TopicEvent):
     ends_at: AwareDatetime
 
 
+class ObjectionRaised(TopicEvent):
+    """A resident objected to a resolution on the board during disclosure (提出异议). The
+    objection's words stay with the board: they are a resident's and may carry personal data."""
+
+    type_name = "yishi.ObjectionRaised"
+    version = 1
+
+    objection_id: UUID
+    raised_at: AwareDatetime
+
+
+class ObjectionAssessed(TopicEvent):
+    """Staff assessed an objection: substantive (异议成立, the topic then returns to the council)
+    or not (异议不成立). No reason: it answers, and often quotes, the resident's words; an upheld
+    objection's reason travels in TopicReturnedToCouncil as before."""
+
+    type_name = "yishi.ObjectionAssessed"
+    version = 1
+
+    objection_id: UUID
+    substantive: bool
+    assessed_at: AwareDatetime
+
+
 class TopicReturnedToCouncil(TopicEvent):
     """A substantive objection during disclosure sent the topic back to the council (异议成立)."""
 

@@ -45,10 +45,15 @@ MEETING_RULES: Mapping[str, str] = {
 DIVISION_RULES: Mapping[str, str] = {
     "code": INSERTED, "level": SET, "parent_code": SET, "named_at": LATEST, "name": WITH("named_at"),
 }
+OBJECTION_RULES: Mapping[str, str] = {
+    "objection_id": INSERTED, "community_id": INSERTED, "topic_id": INSERTED, "raised_at": LATEST,
+    "assessed_at": LATEST, "substantive": WITH("assessed_at"),
+}
 TABLES: Mapping[str, tuple[str, Mapping[str, str]]] = {
     "ledger_topics": ("topic_id", TOPIC_RULES),
     "ledger_meetings": ("meeting_id", MEETING_RULES),
     "ledger_divisions": ("code", DIVISION_RULES),
+    "ledger_objections": ("objection_id", OBJECTION_RULES),
 }
 
 
@@ -70,6 +75,11 @@ def _topic(event: c.TopicEvent, **values: Any) -> Fact:
 
 def _meeting(meeting_id: UUID, community_id: str, **values: Any) -> Fact:
     return Fact("ledger_meetings", {"meeting_id": meeting_id, "community_id": community_id, **values})
+
+
+def _objection(event: c.ObjectionRaised | c.ObjectionAssessed, **values: Any) -> Fact:
+    return Fact("ledger_objections", {"objection_id": event.objection_id, "community_id": event.community_id,
+                                      "topic_id": event.topic_id, **values})
 
 
 def _screened(s: c.TopicScreened) -> Fact:
@@ -107,6 +117,10 @@ def facts_of(event: object) -> list[Fact]:
                     _meeting(event.meeting_id, event.community_id, held_at=event.dropped_at)]
         case c.DisclosureStarted():
             return [_topic(event, disclosed_at=event.published_at)]
+        case c.ObjectionRaised():
+            return [_objection(event, raised_at=event.raised_at)]
+        case c.ObjectionAssessed():
+            return [_objection(event, assessed_at=event.assessed_at, substantive=event.substantive)]
         case c.TopicReturnedToCouncil():
             return [_topic(event, objection_upheld_at=event.returned_at)]
         case c.ImplementationStarted():
@@ -133,7 +147,7 @@ def facts_of(event: object) -> list[Fact]:
 
 LEDGER_EVENTS: tuple[type[c.Event], ...] = (
     c.TopicSubmitted, c.TopicScreened, c.ResearchCompleted, c.ResolutionAdopted, c.TopicDeferred, c.TopicDropped,
-    c.DisclosureStarted, c.TopicReturnedToCouncil, c.ImplementationStarted, c.ImplementationCompleted,
+    c.DisclosureStarted, c.ObjectionRaised, c.ObjectionAssessed, c.TopicReturnedToCouncil, c.ImplementationStarted, c.ImplementationCompleted,
     c.TopicClosed, c.ImplementationReopened, c.MatterEscalated, c.DivisionRegistered, c.DivisionRenamed,
 )
 

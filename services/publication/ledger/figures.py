@@ -9,7 +9,8 @@ step counts in the period its (latest, for ``first`` columns first) time falls i
   the meeting": of the topics whose latest meeting decision is in the period, those whose first
   research was completed no later than it;
 - meetings held: a meeting's latest decision in the period; attendance from its resolutions;
-- disclosures started; objections upheld (异议成立, the topic returned to the council);
+- disclosures started; objections raised, and assessed upheld (成立) or dismissed (不成立) in the
+  period, one per objection; topics returned to the council by an upheld objection;
 - implementations started (first start), completed (latest completion; on time per the event),
   overdue: at the period's end (or now), the current round's last task deadline has passed and
   the round is not completed;
@@ -32,8 +33,8 @@ class Figure:
     key: str
     header_zh: str
     sql: str
-    """The aggregate over ``ledger_topics`` (or ``ledger_meetings`` when ``meetings``)."""
-    meetings: bool = False
+    """The aggregate over the rows of ``table``."""
+    table: str = "ledger_topics"
 
 
 def _in(column: str) -> str:
@@ -87,17 +88,22 @@ FIGURES: tuple[Figure, ...] = (
     Figure("decided_at_meeting", "上会议题数", _count(_in(MEETING_DECISION))),
     Figure("researched_before_meeting", "议前调研议题数",
            _count(f"{_in(MEETING_DECISION)} AND researched_at <= {MEETING_DECISION}")),
-    Figure("meetings_held", "召开协商会议次数", _count(_in("held_at")), meetings=True),
+    Figure("meetings_held", "召开协商会议次数", _count(_in("held_at")), table="ledger_meetings"),
     Figure("fixed_members_expected", "应到固定成员人次",
-           f"coalesce(sum(fixed_members_total) FILTER (WHERE {_in('held_at')}), 0)", meetings=True),
+           f"coalesce(sum(fixed_members_total) FILTER (WHERE {_in('held_at')}), 0)", table="ledger_meetings"),
     Figure("fixed_members_present", "实到固定成员人次",
-           f"coalesce(sum(fixed_members_present) FILTER (WHERE {_in('held_at')}), 0)", meetings=True),
+           f"coalesce(sum(fixed_members_present) FILTER (WHERE {_in('held_at')}), 0)", table="ledger_meetings"),
     Figure("invitees_present", "列席人员人次",
-           f"coalesce(sum(invitees_present) FILTER (WHERE {_in('held_at')}), 0)", meetings=True),
+           f"coalesce(sum(invitees_present) FILTER (WHERE {_in('held_at')}), 0)", table="ledger_meetings"),
     Figure("adopted", "形成协商意见数", _count(_in("adopted_at"))),
     Figure("deferred", "暂缓协商数", _count(_in("deferred_at"))),
     Figure("dropped", "不再协商数", _count(_in("dropped_at"))),
     Figure("disclosed", "公示数", _count(_in("disclosed_at"))),
+    Figure("objections_raised", "收到异议数", _count(_in("raised_at")), table="ledger_objections"),
+    Figure("objections_substantive", "异议成立数", _count(f"{_in('assessed_at')} AND substantive"),
+           table="ledger_objections"),
+    Figure("objections_dismissed", "异议不成立数", _count(f"{_in('assessed_at')} AND NOT substantive"),
+           table="ledger_objections"),
     Figure("objections_upheld", "异议成立退回数", _count(_in("objection_upheld_at"))),
     Figure("implementations_started", "启动落实数", _count(_in("implementation_started_at"))),
     Figure("implementations_completed", "完成落实数", _count(_in("completed_at"))),

@@ -16,8 +16,14 @@ from services.kit.ports import Service
 from .figures import FIGURES, deadline_passed
 from .rollup import DISTRICT_DIGITS
 
-_TOPICS = ",\n".join(f"{f.sql} AS {f.key}" for f in FIGURES if not f.meetings)
-_MEETINGS = ",\n".join(f"{f.sql} AS {f.key}" for f in FIGURES if f.meetings)
+_ALIAS = {"ledger_topics": "t", "ledger_meetings": "m", "ledger_objections": "o"}
+
+
+def _of(table: str) -> str:
+    return ",\n".join(f"{f.sql} AS {f.key}" for f in FIGURES if f.table == table)
+
+
+_TOPICS, _MEETINGS, _OBJECTIONS = _of("ledger_topics"), _of("ledger_meetings"), _of("ledger_objections")
 
 FIGURES_SQL = f"""
 WITH t AS (
@@ -28,9 +34,13 @@ WITH t AS (
     SELECT left(community_id, $5::int) AS g,
 {_MEETINGS}
     FROM ledger_meetings WHERE community_id COLLATE "C" >= $1 AND community_id COLLATE "C" < ($1 || ':') AND held_at >= $2 AND held_at < $3 GROUP BY 1
+), o AS (
+    SELECT left(community_id, $5::int) AS g,
+{_OBJECTIONS}
+    FROM ledger_objections WHERE community_id COLLATE "C" >= $1 AND community_id COLLATE "C" < ($1 || ':') GROUP BY 1
 )
-SELECT g, {", ".join(f"{'m' if f.meetings else 't'}.{f.key}" for f in FIGURES)}
-FROM t FULL JOIN m USING (g) ORDER BY g
+SELECT g, {", ".join(f"{_ALIAS[f.table]}.{f.key}" for f in FIGURES)}
+FROM t FULL JOIN m USING (g) FULL JOIN o USING (g) ORDER BY g
 """
 
 

@@ -80,15 +80,25 @@ def _contributions_sql(table: str, key: str, contributions: list[tuple[str, str,
     """
 
 
+_OBJECTION_CONTRIBUTIONS = [
+    ("objections_raised", "raised_at", "-1", "1"),
+    ("objections_substantive", _when("substantive", "assessed_at"), "-1", "1"),
+    ("objections_dismissed", _when("NOT substantive", "assessed_at"), "-1", "1"),
+]
+
+
 CONTRIBUTIONS_SQL = {
     "ledger_topics": _contributions_sql("ledger_topics", "topic_id", _topic_contributions()),
     "ledger_meetings": _contributions_sql("ledger_meetings", "meeting_id", _MEETING_CONTRIBUTIONS),
+    "ledger_objections": _contributions_sql("ledger_objections", "objection_id", _OBJECTION_CONTRIBUTIONS),
 }
 
 
 SUMMED_SQL = {
     "ledger_topics": _contributions_sql("ledger_topics", "topic_id", _topic_contributions(), rows="true"),
     "ledger_meetings": _contributions_sql("ledger_meetings", "meeting_id", _MEETING_CONTRIBUTIONS, rows="true"),
+    "ledger_objections": _contributions_sql("ledger_objections", "objection_id", _OBJECTION_CONTRIBUTIONS,
+                                            rows="true"),
 }
 """The rollup of every row at once, for rows written without the projection (the benchmark's COPY)."""
 

@@ -71,9 +71,11 @@ async def on_current_disclosure(service: Service[PublicationViews], topic_id: UU
 
 async def raise_objection(service: Service[PublicationViews], topic_id: UUID, text: str) -> d.ObjectionRaised:
     """A resident objects during the period; text only, no name or contact."""
-    executed = await on_current_disclosure(
-        service, topic_id, lambda disclosure, ctx: [disclosure.object(text, now=ctx.now)]
-    )
+    def decide(disclosure: d.Disclosure, ctx: Context[PublicationViews]) -> list[object]:
+        raised = disclosure.object(text, now=ctx.now)
+        return [raised, public.objection_raised(disclosure, raised)]
+
+    executed = await on_current_disclosure(service, topic_id, decide)
     raised = executed.events[0]
     assert isinstance(raised, d.ObjectionRaised)
     return raised
@@ -88,8 +90,10 @@ async def assess_objection(service: Service[PublicationViews], actor: Actor, top
             objection_id, substantive=substantive, reason=reason, assessed_by=actor.id, now=ctx.now
         ))
         assessed = events[0]
+        assert isinstance(assessed, d.ObjectionAssessed)
+        events.append(public.objection_assessed(disclosure, assessed))
         returned = next((e for e in events if isinstance(e, d.DisclosureReturnedToCouncil)), None)
-        if returned is not None and isinstance(assessed, d.ObjectionAssessed):
+        if returned is not None:
             events.append(public.returned_to_council(disclosure, assessed, returned))
         return events
 

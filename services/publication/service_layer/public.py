@@ -16,6 +16,17 @@ def disclosure_started(published: d.ResolutionPublished) -> c.DisclosureStarted:
     )
 
 
+def objection_raised(disclosure: d.Disclosure, raised: d.ObjectionRaised) -> c.ObjectionRaised:
+    return c.ObjectionRaised(topic_id=raised.topic_id, community_id=disclosure.community_id,
+                             objection_id=raised.objection_id, raised_at=raised.raised_at)
+
+
+def objection_assessed(disclosure: d.Disclosure, assessed: d.ObjectionAssessed) -> c.ObjectionAssessed:
+    return c.ObjectionAssessed(topic_id=assessed.topic_id, community_id=disclosure.community_id,
+                               objection_id=assessed.objection_id, substantive=assessed.substantive,
+                               assessed_at=assessed.assessed_at)
+
+
 def returned_to_council(disclosure: d.Disclosure, assessed: d.ObjectionAssessed,
                         returned: d.DisclosureReturnedToCouncil) -> c.TopicReturnedToCouncil:
     objection = next(o for o in disclosure.objections if o.objection_id == assessed.objection_id)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
-from yishi_contracts import DisclosureStarted, ImplementationStarted, TopicReturnedToCouncil
+from yishi_contracts import DisclosureStarted, ImplementationStarted, ObjectionRaised, TopicReturnedToCouncil
 
 from services.kit.auth import Role
 from services.kit.errors import status_of
@@ -74,7 +74,8 @@ async def test_a_substantive_objection_returns_the_topic_to_the_council() -> Non
             await assess(who)
         assert refused.value.error == error and status_of(refused.value) == 403
     envelopes = await assess(actor(Role.council_chair, sub="chair-1"))
-    assert [e.type for e in envelopes] == ["yishi.TopicReturnedToCouncil.v1"]
+    assert [e.type for e in envelopes] == ["yishi.ObjectionAssessed.v1", "yishi.TopicReturnedToCouncil.v1"]
+    assert envelopes[0].data.substantive and envelopes[0].data.objection_id == raised.objection_id
     (returned,) = service.published(TopicReturnedToCouncil)
     assert returned.objection == OBJECTION and "重新调研" in returned.assessment
     with pytest.raises(Refusal) as again:
@@ -82,12 +83,19 @@ async def test_a_substantive_objection_returns_the_topic_to_the_council() -> Non
     assert again.value.error == "disclosure_ended" and status_of(again.value) == 409
 
 
-async def test_an_objection_not_substantive_publishes_nothing() -> None:
+async def test_an_objection_and_its_dismissal_are_published_without_their_words() -> None:
     service = publication()
     resolution = await disclosed(service)
     raised = await disclosures.raise_objection(service, resolution.topic_id, OBJECTION)
-    assert await disclosures.assess_objection(service, STAFF, resolution.topic_id, raised.objection_id,
-                                              substantive=False, reason="已有隔音措施") == []
+    (public_raised,) = service.published(ObjectionRaised)
+    assert public_raised.model_dump(exclude={"topic_id", "community_id"}) == {
+        "objection_id": raised.objection_id, "raised_at": raised.raised_at}
+    [assessed] = await disclosures.assess_objection(service, STAFF, resolution.topic_id, raised.objection_id,
+                                                    substantive=False, reason="已有隔音措施")
+    assert assessed.data.model_dump(exclude={"topic_id", "community_id", "assessed_at"}) == {
+        "objection_id": raised.objection_id, "substantive": False}
+    assert assessed.data.community_id == resolution.community_id
+    assert not service.published(TopicReturnedToCouncil)
     with pytest.raises(Refusal) as unknown:
         await disclosures.assess_objection(service, STAFF, resolution.topic_id, uuid4(), substantive=False, reason="不影响")
     assert status_of(unknown.value) == 404
