@@ -56,7 +56,7 @@ async def test_a_resident_objects_without_a_login_until_the_period_ends() -> Non
     with pytest.raises(Refusal) as missing:
         await disclosures.raise_objection(service, uuid4(), OBJECTION)
     assert status_of(missing.value) == 404
-    assert len(service.store.streams[f"disclosure:{resolution.resolution_id}"]) == 3  # published, its copy, one objection
+    assert len(service.store.streams[f"disclosure:{resolution.resolution_id}"]) == 4  # published, one objection, each with its public copy
 
 
 async def test_a_substantive_objection_returns_the_topic_to_the_council() -> None:
