@@ -13,6 +13,12 @@ const router = createRouter({
   routes: [
     { path: "/", component: Home, meta: { title: "工作台" } },
     { path: "/communities/:community/screening", component: Screening, props: true, meta: { title: "确定议题" } },
+    // Loaded when first opened: the office screens bring ECharts, which the others do not need.
+    { path: "/communities/:community/disclosure", component: () => import("./views/Disclosure.vue"), props: true, meta: { title: "公示与异议" } },
+    { path: "/communities/:community/tasks", component: () => import("./views/Tasks.vue"), props: true, meta: { title: "组织落实" } },
+    { path: "/offices", component: () => import("./views/Offices.vue"), meta: { title: "辖区社区一览" } },
+    { path: "/registry", component: () => import("./views/Registry.vue"), meta: { title: "行政区划" } },
+    { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "议事规则设置" } },
   ],
 });
 router.afterEach((to) => {
