@@ -22,7 +22,7 @@ from deploy.localstack.gateway import DIST, LocalGateway
 from deploy.localstack.keycloak import LocalKeycloak
 from deploy.localstack.services import auth_env
 from tests.e2e.walkthrough import CATEGORIES
-from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.processes import TEST_JWT_KEY, ServiceProcess, service_env, yishi
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / ".yishi" / "screenshots"
@@ -45,10 +45,23 @@ def _built_web() -> Path:
 
 
 class Stack:
-    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak) -> None:
+    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak, clock_file: Path) -> None:
         self.gateway = gateway
         self.keycloak = keycloak
         self.url = gateway.url
+        self.clock_file = clock_file
+
+    def move_clock(self, days: float) -> None:
+        """The services' time moves forward (YISHI_CLOCK_OFFSET_FILE): a disclosure ends, a deadline passes."""
+        self.clock_file.write_text(str(float(self.clock_file.read_text() or 0) + days * 86400))
+
+    def minted(self, sub: str, *roles: str, scope: str) -> dict[str, str]:
+        """A shared-key token for an actor with no Keycloak account (a council's fixed members);
+        accepted only by a module that sets SHARED_KEY = True."""
+        from services.kit.auth import mint_token
+
+        return {"Authorization": "Bearer " + mint_token(TEST_JWT_KEY, sub=sub, roles=list(roles), scope=scope,
+                                                        issuer=self.keycloak.issuer)}
 
     def bearer(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keycloak.password_token(user)}"}
@@ -79,7 +92,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")  # torn down after the browser tests: its services and Keycloak leave the rest of the suite the cores
-def stack(infra, tmp_path_factory):
+def stack(infra, tmp_path_factory, request):
     dist = _built_web()
     # As root, nginx's workers run as nobody: its state dir must be reachable (pytest's is 0700).
     gateway_dir = Path(tempfile.mkdtemp(prefix="yishi-gateway-"))
@@ -91,8 +104,14 @@ def stack(infra, tmp_path_factory):
     work = Path(tmp_path_factory.mktemp("web-system"))
     prefix = f"web{uuid.uuid4().hex[:6]}."
     databases = {s: infra.create_database(f"web_{s}_{uuid.uuid4().hex[:6]}") for s in SERVICES}
-    env = service_env(infra, prefix, databases, YISHI_PUBLICATION_TICK_SECONDS="0.5", **auth_env(kc))
-    env.pop("YISHI_AUTH_JWT_KEY")
+    clock_file = work / "clock-offset-seconds"
+    clock_file.write_text("0")
+    env = service_env(infra, prefix, databases, YISHI_PUBLICATION_TICK_SECONDS="0.5",
+                      YISHI_CLOCK_OFFSET_FILE=str(clock_file), **auth_env(kc))
+    # Keycloak's tokens only, checked by JWKS — unless the module drives steps as people without
+    # a Keycloak account (a council's fixed members), with tokens of the shared key.
+    if not getattr(request.module, "SHARED_KEY", False):
+        env.pop("YISHI_AUTH_JWT_KEY")
     for service in SERVICES:
         yishi("migrate", service, env=env)
     running: dict[str, ServiceProcess] = {}
@@ -102,7 +121,7 @@ def stack(infra, tmp_path_factory):
         for service in SERVICES:
             running[service] = ServiceProcess(service, env, work).start()
         gateway = LocalGateway(gateway_dir, port, {s: p.port for s, p in running.items()}, kc.port, dist).start()
-        yield Stack(gateway, kc)
+        yield Stack(gateway, kc, clock_file)
     finally:
         if gateway is not None:
             gateway.stop()

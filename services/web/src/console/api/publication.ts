@@ -23,12 +23,6 @@ export interface Objection {
   assessment: string | null;
 }
 
-export interface ProgressReport {
-  text: string;
-  percent: number;
-  reported_at: string;
-}
-
 export interface TopicTask {
   task_id: string;
   round: number;
@@ -36,7 +30,8 @@ export interface TopicTask {
   responsible_party: string;
   deadline: string;
   percent: number;
-  progress_reports: ProgressReport[];
+  /** How many progress reports were made: the API gives their count, not their text. */
+  progress_reports: number;
   completed_at: string | null;
   overdue: boolean;
 }
@@ -117,8 +112,14 @@ async function command<T>(path: string, body?: unknown, idempotencyKey?: string)
 export const assess = (topicId: string, objectionId: string, substantive: boolean, reason: string) =>
   command(`/topics/${topicId}/objections/${objectionId}/assessment`, { substantive, reason });
 
+export interface ProgressReported {
+  task_id: string;
+  percent: number;
+  reported_at: string;
+}
+
 export const reportProgress = (topicId: string, taskId: string, text: string, percent: number) =>
-  command(`/topics/${topicId}/tasks/${taskId}/progress`, { text, percent });
+  command<ProgressReported>(`/topics/${topicId}/tasks/${taskId}/progress`, { text, percent });
 
 export const completeTask = (topicId: string, taskId: string) => command(`/topics/${topicId}/tasks/${taskId}/completion`);
 
