@@ -10,6 +10,8 @@ FAILING = ("serious", "critical")
 
 def serious_violations(page) -> list[dict]:
     """axe-core's WCAG 2.x A/AA rules on the whole document, as it is now."""
+    # A message fading in is half transparent: scan what stays on screen, after the transitions.
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     found = page.evaluate("""async () => {

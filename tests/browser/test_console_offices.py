@@ -110,7 +110,7 @@ def _look(page, shoot, name: str) -> None:
     shoot(page, name)
 
 
-def _on_phone(pages, stack, shoot, user: str, screens: list[tuple[str, str, str]]) -> None:
+def _on_phone(pages, stack, shoot, user: str, screens: list[tuple[str, str, str]]):
     """The same screens at 390 px: signed in, each scanned and photographed."""
     phone = pages(PHONE)
     sign_in(phone, stack, user)
@@ -118,6 +118,7 @@ def _on_phone(pages, stack, shoot, user: str, screens: list[tuple[str, str, str]
         phone.goto(f"{stack.url}/console{path}")
         phone.get_by_text(text).first.wait_for()
         _look(phone, shoot, name)
+    return phone
 
 
 def test_staff_assess_an_objection_during_disclosure(stack, pages, disclosed, shoot) -> None:
@@ -235,7 +236,10 @@ def test_staff_see_the_overdue_task_report_progress_and_complete_it(stack, pages
     refusal.wait_for()
     assert refusal.inner_text().strip()
     _look(page, shoot, "console-topic-closing-refused")
-    _on_phone(pages, stack, shoot, "qbm-staff", [(f"/communities/{QBM}/tasks", "console-tasks", TITLE)])
+    phone = _on_phone(pages, stack, shoot, "qbm-staff", [(f"/communities/{QBM}/tasks", "console-tasks", TITLE)])
+    phone.get_by_test_id("implementation-topics").get_by_role("button", name="查看").click()
+    phone.get_by_test_id("topic-work").get_by_text("已登记进展 1 次").wait_for()
+    _look(phone, shoot, "console-topic-work")
 
 
 def test_the_residents_pages_and_the_console_sign_in_pass_the_accessibility_scan(stack, pages, disclosed, shoot) -> None:
