@@ -85,7 +85,7 @@ from .registry import (
 )
 from .wire import KafkaRecord, MalformedMessage, from_kafka, to_kafka
 
-__version__ = "1.2.0"
+__version__ = "1.3.0"
 
 __all__ = [
     "Accepted",

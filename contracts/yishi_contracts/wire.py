@@ -10,9 +10,9 @@ nothing but this package: no CloudEvents SDK, no Yishi service.
     if isinstance(envelope.data, TopicSubmitted): ...
 """
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -66,7 +66,8 @@ HEADERS: tuple[Header, ...] = (
 )
 # CloudEvents makes datacontenttype optional; a record without it is read as JSON.
 _REQUIRED = tuple(h.name for h in HEADERS if h.always and h.name != "content-type")
-_BY_NAME = {h.name: h for h in HEADERS}
+_ATTRIBUTE = {h.name: h.attribute for h in HEADERS}
+_JSON_ERRORS = frozenset({"json_invalid", "json_type"})
 
 Reason = Literal["not_a_cloudevent", "invalid_envelope", "unknown_type", "unsupported_version", "invalid_json",
                  "invalid_data"]
@@ -106,30 +107,42 @@ def to_kafka(envelope: Envelope[Any]) -> KafkaRecord:
     return KafkaRecord(key=envelope.subject.encode(), headers=headers, value=envelope.data.model_dump_json().encode())
 
 
-def _decoded(headers: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
-    texts: dict[str, str] = {}
+def _attributes(headers: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
+    """The known headers' text by attribute name; unknown headers are not even decoded."""
+    found: dict[str, str] = {}
     for name, raw in headers or ():
-        if raw is None:
+        attribute = _ATTRIBUTE.get(name)
+        if attribute is None or raw is None:
             continue
+        if attribute in found:  # two ce_id would be deduplicated differently by different readers
+            raise MalformedMessage("invalid_envelope", f"header {name} appears more than once")
         try:
-            texts[name] = bytes(raw).decode() if isinstance(raw, (bytes, bytearray, memoryview)) else str(raw)
+            found[attribute] = raw.decode() if isinstance(raw, (bytes, bytearray)) else (
+                bytes(raw).decode() if isinstance(raw, memoryview) else str(raw))
         except UnicodeDecodeError as exc:
             raise MalformedMessage("invalid_envelope", f"header {name} is not UTF-8 text") from exc
-    return texts
+    return found
 
 
-def from_kafka(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, value: bytes | None) -> Envelope[Any]:
+def from_kafka(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, value: bytes | None, *,
+               require_key: bool = False) -> Envelope[Any]:
     """Read a record into a typed envelope, or raise :class:`MalformedMessage` saying why not.
 
-    ``key`` is accepted for symmetry with the record; the stream id is read from ``ce_subject``.
-    Headers this package does not know (a newer optional extension) are ignored.
+    A key, when given, must be the record's ``ce_subject`` (a record with another one may sit on
+    another partition than its stream's other events, out of their order); ``require_key``
+    refuses a record without one. Headers this package does not know (a newer optional
+    extension) are ignored. The value is validated by pydantic straight from the JSON bytes: a
+    too deeply nested value is ``invalid_json``, never a ``RecursionError``.
     """
-    texts = _decoded(headers)
-    if "ce_type" not in texts or "ce_specversion" not in texts:
+    attributes = _attributes(headers)
+    if "type" not in attributes or "specversion" not in attributes:
         raise MalformedMessage("not_a_cloudevent", "missing ce_type or ce_specversion header")
-    if missing := [name for name in _REQUIRED if name not in texts]:
+    if missing := [name for name in _REQUIRED if _ATTRIBUTE[name] not in attributes]:
         raise MalformedMessage("invalid_envelope", f"missing headers: {', '.join(missing)}")
-    attributes: dict[str, str] = {_BY_NAME[name].attribute: text for name, text in texts.items() if name in _BY_NAME}
+    if key is None and require_key:
+        raise MalformedMessage("invalid_envelope", "the record has no key; it must be ce_subject")
+    if key is not None and bytes(key) != attributes["subject"].encode():
+        raise MalformedMessage("invalid_envelope", "the record's key is not its ce_subject")
     if "datacontenttype" in attributes:
         attributes["datacontenttype"] = attributes["datacontenttype"].split(";")[0].strip().lower()
     try:
@@ -139,20 +152,22 @@ def from_kafka(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, val
     except UnsupportedEventVersion as exc:
         raise MalformedMessage("unsupported_version", str(exc)) from exc
     try:
-        data = json.loads(value or b"")
-    except ValueError as exc:  # also a value that is not UTF-8
-        raise MalformedMessage("invalid_json", str(exc)) from exc
-    try:
-        payload = model.model_validate(data)
+        payload = model.model_validate_json(value or b"")
     except ValidationError as exc:
-        raise MalformedMessage("invalid_data", _short(exc)) from exc
+        reason: Reason = "invalid_json" if any(e["type"] in _JSON_ERRORS for e in exc.errors()) else "invalid_data"
+        raise MalformedMessage(reason, _short(exc)) from exc
     try:
-        envelope = Envelope[model].model_validate({**attributes, "data": payload})  # type: ignore[valid-type]
+        envelope = _envelope(model).model_validate({**attributes, "data": payload})
     except ValidationError as exc:
         raise MalformedMessage("invalid_envelope", _short(exc)) from exc
     if envelope.subject != payload.subject() or envelope.communityid != payload.community_id:
         raise MalformedMessage("invalid_envelope", "ce_subject/ce_communityid disagree with the data")
     return envelope
+
+
+@cache
+def _envelope(model: type[Any]) -> type[Envelope[Any]]:
+    return Envelope[model]  # type: ignore[valid-type]  # looking a generic up costs as much as validating
 
 
 def headers_schema() -> dict[str, Any]:
@@ -165,4 +180,4 @@ def headers_schema() -> dict[str, Any]:
 
 
 def _short(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)[:5])

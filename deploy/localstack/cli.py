@@ -103,6 +103,7 @@ def service_env(kafka: LocalKafka, pg: LocalPostgres) -> dict[str, str]:
         "YISHI_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "YISHI_AUTH_JWT_KEY": _secret("jwt.key"),
         "YISHI_PUBLICATION_RESIDENT_SALT": _secret("resident-salt.key"),
+        "YISHI_RECEIPT_SECRET": _secret("receipt-secret.key"),
         **auth_env(keycloak()),
     }
     for service in SERVICES:

@@ -31,8 +31,10 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
+from yishi_contracts import Envelope
 
 from .binding import MAX_RECORD_BYTES, MalformedMessage, read_record
 from .db import connect
@@ -80,24 +82,50 @@ class _Replay:
         self._progress(Progress(self.report.records_read, total, time.perf_counter() - self.started, swapped))
 
     async def to(self, end: Offsets, *, own_transactions: bool = True) -> None:
-        """Replay up to ``end``: each batch in its own transaction, or all in the caller's."""
+        """Replay up to ``end``: each batch in its own transaction, or all in the caller's.
+
+        The next batches are fetched and parsed while the database writes the last one (the
+        two run on different cores), a few batches ahead at most."""
         total = self.report.records_read + self._reader.behind(end)
-        async for batch in self._reader.read_to(end):
-            envelopes = []
-            for record in batch:
-                try:
-                    envelopes.append(read_record(record, max_bytes=self._max_record_bytes))  # what the live consumer accepts
-                except MalformedMessage:
-                    pass
-            if own_transactions:
-                async with self._conn.transaction():
+        ahead: asyncio.Queue[tuple[int, list[Envelope[Any]]] | BaseException | None] = asyncio.Queue(maxsize=2)
+
+        async def read() -> None:
+            try:
+                async for batch in self._reader.read_to(end):
+                    await ahead.put((len(batch), self._parse(batch)))
+                await ahead.put(None)
+            except BaseException as exc:  # noqa: BLE001 — handed to the applying side, which raises it
+                await ahead.put(exc)
+                raise
+
+        reading = asyncio.create_task(read(), name=f"{self._service}-rebuild-read")
+        try:
+            while (item := await ahead.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                read_count, envelopes = item
+                if own_transactions:
+                    async with self._conn.transaction():
+                        applied = await self._apply(envelopes)
+                else:
                     applied = await self._apply(envelopes)
-            else:
-                applied = await self._apply(envelopes)
-            r = self.report
-            self.report = RebuildReport(r.records_read + len(batch), r.events_applied + applied,
-                                        r.records_skipped + len(batch) - len(envelopes))
-            self.tell(total)
+                r = self.report
+                self.report = RebuildReport(r.records_read + read_count, r.events_applied + applied,
+                                            r.records_skipped + read_count - len(envelopes))
+                self.tell(total)
+        finally:
+            if not reading.done():
+                reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+
+    def _parse(self, batch: list[Any]) -> list[Envelope[Any]]:
+        envelopes = []
+        for record in batch:
+            try:
+                envelopes.append(read_record(record, max_bytes=self._max_record_bytes))  # what the live consumer accepts
+            except MalformedMessage:
+                pass
+        return envelopes
 
     async def _apply(self, envelopes: list) -> int:
         return await apply_once(self._conn, self._projection, envelopes, service=self._service, reactions=False)

@@ -67,6 +67,7 @@ async def upsert_rows(
     latest: Sequence[str] = (),
     newest_by: str | None = None,
     returning: Sequence[str] = (),
+    updated_only: bool = False,
 ) -> list[asyncpg.Record]:
     """Insert or update ``table``'s rows (all with the same columns) in one statement.
 
@@ -74,7 +75,9 @@ async def upsert_rows(
     ``latest`` keep their greatest value; every other column is set. With ``newest_by`` a row
     is a snapshot instead: the one with the greatest value there wins whole (the last of
     equals), an older one changes nothing. Returns the ``returning`` columns of every row
-    written. Table and column names come from code only, never from input.
+    written — with ``updated_only`` only of the rows that existed before (a new row holds just
+    what was inserted, so the caller often needs nothing back: a catch-up then reads no rows).
+    Table and column names come from code only, never from input.
     """
     if not rows:
         return []
@@ -95,6 +98,9 @@ async def upsert_rows(
         + (f" WHERE t.{newest_by} IS NULL OR t.{newest_by} <= EXCLUDED.{newest_by}" if newest_by and sets else "")
         + (f" RETURNING {', '.join(returning)}" if returning else "")
     )
+    if returning and updated_only:  # xmax is 0 on a row this statement inserted
+        sql = (f"WITH written AS ({sql}, (t.xmax = 0) AS yishi_inserted) "
+               f"SELECT {', '.join(returning)} FROM written WHERE NOT yishi_inserted")
     kept = newest(rows, key=key, by=newest_by) if newest_by else merged(
         rows, key=key, inserted=inserted, latest=latest)
     values = [

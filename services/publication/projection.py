@@ -19,14 +19,14 @@ from yishi_contracts import COUNCIL, INTAKE, MEETING, PUBLICATION, Envelope
 from services.kit.ports import Service
 from services.kit.projection import Projection
 
-from .adapters import board
+from .adapters import board, receipt_checks
 from .adapters.board import Mark
 from .service_layer.config import PublicationConfig
 from .service_layer.disclosures import start_disclosure
 from .service_layer.escalation import ground_from_screening
 from .service_layer.ports import PublicationViews
 
-TABLES = ["board", "resolutions", "disclosures"]
+TABLES = ["board", "resolutions", "disclosures", "receipt_checks"]
 Conn: TypeAlias = asyncpg.Connection
 
 
@@ -45,6 +45,7 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
                  {"title": t.title, "source": t.source.value, "channel": t.channel.value})
             for t in _data(es)
         ])
+        await receipt_checks.keep(conn, [(t.topic_id, t.receipt_check) for t in _data(es) if t.receipt_check])
 
     @view.on_batch(c.TopicResubmitted)
     async def on_topic_resubmitted(conn: Conn, es: list[Envelope[c.TopicResubmitted]]) -> None:

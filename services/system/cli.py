@@ -17,6 +17,7 @@ import asyncio
 import sys
 
 from services.kit import logs
+from services.kit.collector import tune_collector
 from services.kit.deadletter import REASONS
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import KafkaSecurity, KafkaSettings, ServiceSettings, load_settings
@@ -69,6 +70,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     (service,) = _services(args.service)
     settings = load_settings(service)
     tracing.configure(service)  # before the app is built: it instruments what it builds
+    app_module(service)
+    tune_collector()  # with the service's modules imported: they stay out of the collector's walks
     run_server(
         f"services.{service}.app:create_app",
         host=args.host or settings.http_host,
@@ -87,6 +90,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     for service in _services(args.service):
         settings = load_settings(service)
         runtime = app_module(service).build_runtime(settings)
+        tune_collector()
         report = asyncio.run(
             rebuild(
                 service=service,

@@ -16,6 +16,7 @@ import logging
 import statistics
 import uuid
 
+from services.kit.collector import tune_collector
 from services.kit.topics import ensure_topics
 from services.system import migrate
 from tests.support.infra import infrastructure
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("--scenario", choices=SCENARIOS, action="append",
                         help="run only this part (repeatable); all of them by default")
     args = parser.parse_args()
+    tune_collector()  # as `yishi serve` and `yishi rebuild` do; the raw measurements run with it too
     scenarios = args.scenario or SCENARIOS
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("faststream").setLevel(logging.WARNING)

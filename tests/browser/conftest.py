@@ -45,14 +45,19 @@ def _built_web() -> Path:
 
 
 class Stack:
-    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak, clock_file: Path) -> None:
+    def __init__(self, gateway: LocalGateway, keycloak: LocalKeycloak, *, clock_file: Path | None = None,
+                 topic_prefix: str = "", bootstrap_servers: str = "") -> None:
         self.gateway = gateway
         self.keycloak = keycloak
         self.url = gateway.url
         self.clock_file = clock_file
+        self.topic_prefix = topic_prefix
+        """The services' Kafka topic prefix, for a test that feeds an upstream step as its event."""
+        self.bootstrap_servers = bootstrap_servers
 
     def move_clock(self, days: float) -> None:
-        """The services' time moves forward (YISHI_CLOCK_OFFSET_FILE): a disclosure ends, a deadline passes."""
+        """The services' clocks move forward (a disclosure period passes); tokens are unaffected."""
+        assert self.clock_file is not None
         self.clock_file.write_text(str(float(self.clock_file.read_text() or 0) + days * 86400))
 
     def minted(self, sub: str, *roles: str, scope: str) -> dict[str, str]:
@@ -121,7 +126,7 @@ def stack(infra, tmp_path_factory, request):
         for service in SERVICES:
             running[service] = ServiceProcess(service, env, work).start()
         gateway = LocalGateway(gateway_dir, port, {s: p.port for s, p in running.items()}, kc.port, dist).start()
-        yield Stack(gateway, kc, clock_file)
+        yield Stack(gateway, kc, clock_file=clock_file, topic_prefix=prefix, bootstrap_servers=infra.bootstrap_servers)
     finally:
         if gateway is not None:
             gateway.stop()

@@ -59,6 +59,7 @@ async def test_the_four_example_topics_go_through_all_six_steps(system) -> None:
         await c.form_council()
         receipts = await _through_the_meeting(c, EXAMPLES)
         ids = [r["topic_id"] for r in receipts]
+        residents = {r["topic_id"]: await c.duplicates(r, 2) for r in receipts}  # three residents per topic
 
         system.move_clock(days=8)  # the 7-day disclosure period passes without objections
         for topic_id in ids:
@@ -66,13 +67,22 @@ async def test_the_four_example_topics_go_through_all_six_steps(system) -> None:
             await c.complete_tasks(topic_id)
             await c.until_status(topic_id, "implemented")
 
+        first = ids[0]
+        wrong = await c.call("POST", "publication", f"/topics/{first}/ratings",
+                             json={"rating": "satisfied", "receipt_code": residents[ids[1]][0]})
+        assert (wrong.status_code, wrong.json()["error"]) == (422, "wrong_receipt_code"), wrong.text
+        assert "受理编号" in wrong.json()["message_zh"]
         for topic_id in ids[:3]:
-            await c.rate(topic_id, ["satisfied", "basically_satisfied", "satisfied"])
+            await c.rate(topic_id, residents[topic_id], ["satisfied", "basically_satisfied", "satisfied"])
+        again = await c.call("POST", "publication", f"/topics/{first}/ratings",
+                             json={"rating": "dissatisfied", "receipt_code": residents[first][0].lower()})
+        assert (again.status_code, again.json()["error"]) == (409, "already_rated"), again.text
+        for topic_id in ids[:3]:
             await c.call("POST", "publication", f"/topics/{topic_id}/closing", as_=c.staff, ok=True)
             await c.until_status(topic_id, "closed")
 
         unhappy = ids[3]  # 中山街无公厕: residents are not satisfied, it is done again
-        await c.rate(unhappy, ["dissatisfied", "dissatisfied", "basically_satisfied"])
+        await c.rate(unhappy, residents[unhappy], ["dissatisfied", "dissatisfied", "basically_satisfied"])
         refused = await c.call("POST", "publication", f"/topics/{unhappy}/closing", as_=c.staff)
         assert refused.status_code == 409 and refused.json()["message_zh"]
         await c.call("POST", "publication", f"/topics/{unhappy}/reopening", as_=c.staff, ok=True, json={
@@ -82,7 +92,7 @@ async def test_the_four_example_topics_go_through_all_six_steps(system) -> None:
         await c.until_status(unhappy, "reopened")  # 重新办理中, until the new round is done
         await c.complete_tasks(unhappy)
         await c.until_status(unhappy, "implemented")
-        await c.rate(unhappy, ["satisfied", "satisfied", "basically_satisfied"])
+        await c.rate(unhappy, residents[unhappy], ["satisfied", "satisfied", "basically_satisfied"])
         await c.call("POST", "publication", f"/topics/{unhappy}/closing", as_=c.staff, ok=True)
         await c.until_status(unhappy, "closed")
 

@@ -63,7 +63,7 @@ class Community:
     async def submit(self, title: str, description: str) -> dict[str, Any]:
         body = {"community_id": self.code, "title": title, "description": description,
                 "contact": {"name": "居民", "phone": "13900139000"}}
-        return (await self.call("POST", "intake", "/topics", json=body, ok=True)).json()
+        return {**(await self.call("POST", "intake", "/topics", json=body, ok=True)).json(), "title": title}
 
     async def awaiting(self, topic_id: str) -> None:
         async def queue() -> list[str]:
@@ -151,10 +151,23 @@ class Community:
             await self.call("POST", "publication", f"/topics/{topic_id}/tasks/{task['task_id']}/completion",
                             as_=self.staff, ok=True)
 
-    async def rate(self, topic_id: str, ratings: list[str]) -> None:
-        for n, rating in enumerate(ratings):
+    async def duplicates(self, receipt: dict[str, Any], n: int) -> list[str]:
+        """Residents who submitted the same matter again: their topics merged into ``receipt``'s.
+        Each keeps their own receipt code, which rates the topic they were merged into."""
+        codes = [receipt["receipt_code"]]
+        for i in range(n):
+            again = await self.submit(f"{receipt['title']}（重复{i + 1}）", "同一件事情，另一位居民也提交了，请一并处理。")
+            await self.awaiting(again["topic_id"])
+            await self.call("POST", "council", f"/topics/{again['topic_id']}/screening", as_=self.chair, ok=True,
+                            json={"outcome": "merged", "merged_into": receipt["topic_id"]})
+            codes.append(again["receipt_code"])
+        return codes
+
+    async def rate(self, topic_id: str, codes: list[str], ratings: list[str]) -> None:
+        """Residents rate by receipt code, one each (the topic's own and its merged duplicates')."""
+        for code, rating in zip(codes, ratings, strict=True):
             await self.call("POST", "publication", f"/topics/{topic_id}/ratings", ok=True,
-                            json={"rating": rating, "phone": f"1380000{n:04d}"})
+                            json={"rating": rating, "receipt_code": code})
 
     async def receipt(self, code: str) -> dict[str, Any]:
         return (await self.call("GET", "intake", f"/receipts/{code}", ok=True)).json()

@@ -32,6 +32,7 @@ def service_env(infra, prefix: str, databases: dict[str, str], **extra: str) -> 
         "YISHI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
         "YISHI_AUTH_JWT_KEY": TEST_JWT_KEY,
         "YISHI_PUBLICATION_RESIDENT_SALT": "e2e-resident-salt",
+        "YISHI_RECEIPT_SECRET": "e2e-receipt-secret-shared-by-intake-and-publication",
         **extra,
     }
     for service, url in databases.items():

@@ -98,6 +98,9 @@ def test_a_reader_tolerates_what_a_newer_producer_may_add_and_header_values_as_t
         (lambda r: (r.headers, r.key, b"{not json"), "invalid_json"),
         (lambda r: (r.headers, r.key, None), "invalid_json"),
         (lambda r: (r.headers, r.key, json.dumps({"title": "x"}).encode()), "invalid_data"),
+        (lambda r: (r.headers, r.key, b"[" * 100_000 + b"]" * 100_000), "invalid_json"),  # not a RecursionError
+        (lambda r: ([*r.headers, ("ce_id", str(uuid4()).encode())], r.key, r.value), "invalid_envelope"),
+        (lambda r: (r.headers, str(uuid4()).encode(), r.value), "invalid_envelope"),
     ],
 )
 def test_an_unreadable_record_says_why(mutate, reason: str) -> None:
@@ -105,6 +108,14 @@ def test_an_unreadable_record_says_why(mutate, reason: str) -> None:
     with pytest.raises(MalformedMessage) as err:
         from_kafka(headers, key, value)
     assert err.value.reason == reason and err.value.detail
+
+
+def test_a_record_without_a_key_is_read_unless_the_reader_requires_one() -> None:
+    record = _record()
+    assert from_kafka(record.headers, None, record.value).data.title == "环卫工人无处歇脚"
+    with pytest.raises(MalformedMessage) as err:
+        from_kafka(record.headers, None, record.value, require_key=True)
+    assert err.value.reason == "invalid_envelope"
 
 
 def test_the_envelope_gives_the_event_its_own_model() -> None:

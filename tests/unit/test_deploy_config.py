@@ -110,6 +110,19 @@ def test_publication_keys_residents_with_a_secret_salt() -> None:
     assert ref == {"name": "yishi-application-secrets", "key": "resident-salt"}
 
 
+def test_intake_and_publication_and_no_other_service_read_the_receipt_secret() -> None:
+    readers = set()
+    for service in ("intake", "council", "meeting", "publication"):
+        deployment = _find("Deployment", f"yishi-{service}", BASE)
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        env = {v["name"]: v for v in container.get("env", [])}
+        if "YISHI_RECEIPT_SECRET" in env:
+            readers.add(service)
+            ref = env["YISHI_RECEIPT_SECRET"]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": "yishi-application-secrets", "key": "receipt-secret"}
+    assert readers == {"intake", "publication"}
+
+
 def test_referenced_configmaps_and_secrets_exist() -> None:
     names = {(d["kind"], d["metadata"]["name"]) for _, d in ALL}
     for owner, template in _pod_templates():

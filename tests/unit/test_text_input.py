@@ -115,9 +115,19 @@ def test_a_screening_decisions_explanation_refuses_nul_too() -> None:
     assert [e["type"] for e in refused.value.errors()] == ["text_control_character"]  # type: ignore[attr-defined]
 
 
-def test_a_rating_phone_in_full_width_digits_is_refused() -> None:
+def test_a_rating_receipt_code_refuses_control_characters_and_reads_full_width_as_ascii() -> None:
+    from yishi_contracts.receipts import receipt_check
+
+    from services.publication.domain import proven_code
+
     with pytest.raises(ValidationError):
-        RatingIn.model_validate({"rating": "satisfied", "phone": "１３８００１３８０００"})
+        RatingIn.model_validate({"rating": "satisfied", "receipt_code": f"7K3MQ{NUL}9XD4P"})
+    typed = RatingIn.model_validate({"rating": "satisfied", "receipt_code": "７Ｋ３ＭＱ-９ＸＤ４Ｐ"}).receipt_code
+    topic_id = uuid4()
+    assert proven_code([(topic_id, receipt_check("s", topic_id, "7K3MQ-9XD4P"))], typed, secret="s") == "7K3MQ-9XD4P"
+    with pytest.raises(Exception) as refused:
+        proven_code([(uuid4(), "x" * 43)], typed, secret="s")
+    assert refused.value.error == "wrong_receipt_code"  # type: ignore[attr-defined]
 
 
 async def test_the_422_names_the_field_in_chinese_and_english() -> None:

@@ -30,7 +30,10 @@ class TopicSubmitted(TopicEvent):
     staff_id: str | None = None
     """The staff account that entered it on a resident's behalf; None when the resident did."""
     submitted_at: AwareDatetime
-
+    receipt_check: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")] | None = None
+    """HMAC-SHA256 of the topic id and its receipt code under a secret the issuing and checking
+    services share, base64url (``yishi_contracts.receipts``); never the code. None on topics
+    submitted before contracts 1.3.0."""
 
 
 class TopicResubmitted(TopicEvent):

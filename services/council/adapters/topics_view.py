@@ -84,8 +84,10 @@ async def mark(conn: asyncpg.Connection, steps: Sequence[Step]) -> None:
         kinds.setdefault((column, tuple(step.values)), []).append(row)
     changed: dict[UUID, str] = {}
     for (column, _), rows in kinds.items():
+        # A new row's status is the one step it was inserted with: only rows that were there
+        # before come back to have their status derived again.
         written = await upsert_rows(conn, TABLE, rows, inserted=("community_id", "status"), latest=(column,),
-                                    returning=_READ_FOR_STATUS)
+                                    returning=_READ_FOR_STATUS, updated_only=True)
         for row in written:
             current = status_from(row)
             if current is not None and current != row["status"]:

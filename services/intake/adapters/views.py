@@ -5,7 +5,9 @@ from uuid import UUID
 import asyncpg
 from yishi_contracts import Status
 
+from ..domain.contact import ContactRead, SubmitterContact
 from ..service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
+from . import contact_reads
 
 
 class SqlIntakeViews:
@@ -79,3 +81,12 @@ class SqlIntakeViews:
             submitted_at=row["submitted_at"],
             history=row["history"] or [],
         )
+
+    async def submitter_contact(self, topic_id: UUID) -> SubmitterContact | None:
+        return await contact_reads.submitter_contact(self.conn, topic_id)
+
+    async def record_contact_read(self, read: ContactRead) -> None:
+        await contact_reads.record(self.conn, read)
+
+    async def contact_reads(self, division: str, *, limit: int, offset: int) -> list[ContactRead]:
+        return await contact_reads.within(self.conn, division, limit=limit, offset=offset)

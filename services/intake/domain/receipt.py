@@ -4,16 +4,14 @@ Ten characters from an alphabet without look-alikes (no 0/O, 1/I), shown as two 
 of five; about 50 bits, so codes cannot be guessed in practice.
 """
 
-import re
 import secrets
+
+from yishi_contracts.receipts import ALPHABET, LENGTH, canonical_receipt_code
 
 from services.kit.refusal import NOT_FOUND, RefusalKind
 
 from .submission import SubmissionRefused
 
-ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-LENGTH = 10
-_SEPARATORS = re.compile(r"[\s\-_－—]")
 
 
 def new_receipt_code() -> str:
@@ -24,10 +22,7 @@ def new_receipt_code() -> str:
 
 def normalise_receipt_code(text: str) -> str | None:
     """The canonical form of what a resident typed, or None if it cannot be a code."""
-    raw = _SEPARATORS.sub("", text).upper()
-    if len(raw) != LENGTH or any(ch not in ALPHABET for ch in raw):
-        return None
-    return f"{raw[:5]}-{raw[5:]}"
+    return canonical_receipt_code(text)
 
 
 def receipt_not_found() -> SubmissionRefused:

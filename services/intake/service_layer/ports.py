@@ -8,6 +8,7 @@ from uuid import UUID
 
 from yishi_contracts import Status
 
+from ..domain.contact import ContactRead, SubmitterContact
 from ..domain.idempotency import IdempotencyKey
 
 
@@ -73,3 +74,13 @@ class IntakeViews(Protocol):
         ...
 
     async def receipt(self, receipt_code: str) -> ReceiptView | None: ...
+
+    async def submitter_contact(self, topic_id: UUID) -> SubmitterContact | None:
+        """The contact a topic's submitter left, None for a topic not on file."""
+        ...
+
+    async def record_contact_read(self, read: ContactRead) -> None: ...
+
+    async def contact_reads(self, division: str, *, limit: int, offset: int) -> list[ContactRead]:
+        """The reads of topics in communities under ``division`` (a code prefix), the latest first."""
+        ...

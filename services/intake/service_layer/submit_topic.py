@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from yishi_contracts import SubmitterKind, TopicSubmitted
+from yishi_contracts.receipts import receipt_check
 
 from services.kit.auth import Actor, Role
 from services.kit.commands import Change, Context, concurrent_change
 from services.kit.ports import Service
+from services.kit.receipt_secret import receipt_secret
 from services.kit.unit_of_work import UnitOfWork
 
 from ..domain.idempotency import ensure_same_request, idempotency
@@ -45,11 +47,11 @@ class KeyOnFile(Exception):
         self.earlier = earlier
 
 
-def taking_in(command: SubmitTopic, topic_id: UUID) -> Change[Submission | None, IntakeViews]:
+def taking_in(command: SubmitTopic, topic_id: UUID, check: str | None = None) -> Change[Submission | None, IntakeViews]:
     """The change on the new topic's stream (its id just drawn: nothing to read first)."""
 
     def decide(_: Submission | None, ctx: Context[IntakeViews]) -> list[object]:
-        return [submit(command, now=ctx.now, topic_id=topic_id)]
+        return [submit(command, now=ctx.now, topic_id=topic_id).model_copy(update={"receipt_check": check})]
 
     roles = STAFF_ROLES if command.submitted_by == SubmitterKind.staff else ()
     return Change(str(topic_id), Submission.fold, decide, community=command.community_id, roles=roles, creates=True)
@@ -63,18 +65,21 @@ async def submit_topic(
     contact_name: str | None = None,
     contact_phone: str | None = None,
     idempotency_key: str | None = None,
+    secret: str | None = None,
 ) -> Receipt:
     """Refuses a malformed key (400) and a key reused for another request (422); a replay of the
-    same request under its key answers the first receipt."""
+    same request under its key answers the first receipt. The event carries the receipt code's
+    check under ``secret`` (the process's ``YISHI_RECEIPT_SECRET`` unless given), never the code."""
     key = idempotency(idempotency_key, command, contact_name, contact_phone)
     topic_id = uuid4()
-    change = taking_in(command, topic_id)
+    secret = secret or receipt_secret()
 
     async def take_in(uow: UnitOfWork[IntakeViews]) -> Receipt:
+        receipt_code = new_receipt_code()
+        change = taking_in(command, topic_id, receipt_check(secret, topic_id, receipt_code))
         done = await service.commands.execute_in(uow, change, actor)
         [event] = done.events
         assert isinstance(event, TopicSubmitted)
-        receipt_code = new_receipt_code()
         filing = await uow.views.add_submission(NewSubmission(
             topic_id=topic_id, receipt_code=receipt_code, community_id=event.community_id,
             submitted_at=event.submitted_at, contact_name=contact_name, contact_phone=contact_phone, idempotency=key,

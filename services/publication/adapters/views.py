@@ -14,9 +14,10 @@ import asyncpg
 from yishi_contracts import ResolutionAdopted
 from yishi_contracts.lifecycle import Status, status_of
 
+from ..domain.receipt import ReceiptCheck
 from ..service_layer.ports import BoardRow
 from ..service_layer.task_query import TaskTopic
-from . import board
+from . import board, receipt_checks
 
 STEP_COLUMNS: dict[str, Status] = {
     "submitted_at": Status.submitted,
@@ -93,3 +94,6 @@ class SqlPublicationViews:
             within,
         )
         return [TaskTopic(r["topic_id"], r["community_id"], r["title"]) for r in rows]
+
+    async def receipt_checks(self, topic_id: UUID) -> list[ReceiptCheck]:
+        return await receipt_checks.of_topic(self.conn, topic_id)

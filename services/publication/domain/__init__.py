@@ -41,6 +41,7 @@ from .implementation import (
     TasksAssigned,
     start,
 )
+from .receipt import ReceiptCheck, proven_code
 from .refusal import CHINA_TIME, PublicationRefused, not_found
 from .satisfaction import ClosingRule, Verdict
 from .task import Task, TaskSpec, local_day
@@ -57,7 +58,7 @@ __all__ = [
     "ClosingRule", "Disclosure", "DisclosureConcluded", "DisclosureEvent", "DisclosurePolicy",
     "DisclosureReturnedToCouncil", "Escalation", "EscalationEvent", "EscalationFiled", "EscalationGroundRecorded",
     "Implementation", "ImplementationClosed", "ImplementationEvent", "ImplementationFigures", "Objection",
-    "ObjectionAssessed", "ObjectionRaised", "ProgressReported", "PublicationRefused", "ResidentRated",
+    "ObjectionAssessed", "ObjectionRaised", "ProgressReported", "PublicationRefused", "ReceiptCheck", "ResidentRated",
     "ResolutionPublished", "RoundCompleted", "RoundReopened", "Task", "TaskCompleted", "TaskSpec", "TasksAssigned",
-    "Verdict", "ground_from_resolution", "ground_from_screening", "local_day", "not_found", "publish", "start",
+    "Verdict", "ground_from_resolution", "ground_from_screening", "local_day", "not_found", "proven_code", "publish", "start",
 ]

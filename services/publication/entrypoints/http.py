@@ -9,9 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import CommunityId, Satisfaction
-from yishi_contracts.base import Paragraphs
+from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.ports import Service
 
@@ -52,11 +52,22 @@ class ObjectionIn(BaseModel):
 
 
 class RatingIn(BaseModel):
-    """满意度评价: the phone number is only used, salted and hashed, to allow one rating per resident."""
+    """满意度评价 by receipt code: the submitter of the topic (or of a duplicate merged into it) rates
+    once per implementation round; the code is checked, and only a keyed hash of it is kept."""
 
     model_config = ConfigDict(extra="forbid")
     rating: Satisfaction
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^1[3-9][0-9]{9}$")]
+    receipt_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), OneLine] = Field(
+        description="提交议题时收到的回执码（受理编号），如 7K3MQ-9XD4P")
+
+
+RATING_REFUSALS = {
+    404: {"description": "该议题尚未开始落实 / no implementation of this topic (not_found)"},
+    409: {"description": "尚未完成、已办结、本轮已评价或议题无回执码校验 / not completed, closed, already rated this "
+                         "round with this code, or the topic predates receipt checks "
+                         "(not_completed, implementation_closed, already_rated, receipt_check_unavailable)"},
+    422: {"description": "回执码不正确或评价无效 / a wrong receipt code or rating (wrong_receipt_code, invalid_input)"},
+}
 
 
 def publication_router(service: Service[PublicationViews], config: PublicationConfig) -> APIRouter:
@@ -84,10 +95,11 @@ def publication_router(service: Service[PublicationViews], config: PublicationCo
         raised = await disclosures.raise_objection(service, topic_id, body.text)
         return {"objection_id": raised.objection_id, "raised_at": raised.raised_at}
 
-    @router.post("/topics/{topic_id}/ratings", status_code=201,
-                 summary="A resident rates the completed implementation (满意度评价), once per round, no login")
+    @router.post("/topics/{topic_id}/ratings", status_code=201, responses=RATING_REFUSALS,
+                 summary="A resident rates the completed implementation with the receipt code (满意度评价), "
+                         "once per round, no login")
     async def rate(topic_id: UUID, body: RatingIn) -> dict[str, Any]:
-        rated = await implementation.rate(service, config, topic_id, body.rating, body.phone)
+        rated = await implementation.rate(service, config, topic_id, body.rating, body.receipt_code)
         return {"round": rated.round, "rating": rated.rating.value, "rated_at": rated.rated_at}
 
     router.include_router(staff_router(service, config))

@@ -63,11 +63,13 @@ async def complete_task(service: Service[PublicationViews], actor: Actor, topic_
 
 
 async def rate(service: Service[PublicationViews], config: PublicationConfig, topic_id: UUID, rating: str,
-               phone: str) -> d.ResidentRated:
-    """A resident rates the result once per round; only a keyed hash of the phone is kept."""
+               receipt_code: str) -> d.ResidentRated:
+    """A resident rates the result with their receipt code, once per code and round; only a keyed
+    hash of the code is kept. A wrong code is refused (422) before the round's state is."""
 
-    def decide(impl: d.Implementation, ctx: Context[PublicationViews]) -> list[object]:
-        rated = impl.rate(config.resident_key(phone), rating, now=ctx.now)
+    async def decide(impl: d.Implementation, ctx: Context[PublicationViews]) -> list[object]:
+        code = d.proven_code(await ctx.views.receipt_checks(topic_id), receipt_code, secret=config.receipt_secret)
+        rated = impl.rate(config.resident_key(code), rating, now=ctx.now)
         return [rated, public.rated(impl, rated)]
 
     executed = await service.commands.execute(change(topic_id, decide))

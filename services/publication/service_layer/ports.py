@@ -11,6 +11,8 @@ from uuid import UUID
 
 from yishi_contracts import ResolutionAdopted
 
+from ..domain.receipt import ReceiptCheck
+
 from .task_query import TaskTopic
 
 BoardRow = dict[str, Any]
@@ -37,4 +39,8 @@ class PublicationViews(Protocol):
 
     async def implementing_topics(self, within: str) -> list[TaskTopic]:
         """The topics whose implementation has started, of a community (its code) or a division (a prefix)."""
+        ...
+
+    async def receipt_checks(self, topic_id: UUID) -> list[ReceiptCheck]:
+        """The receipt checks of the topic and of the topics merged into it (none before contracts 1.3.0)."""
         ...

@@ -5,15 +5,18 @@ import random
 from datetime import date, timedelta
 from uuid import UUID, uuid4
 
-from yishi_contracts import COUNCIL, INTAKE, MEETING, Measure, Rejected
+from yishi_contracts import COUNCIL, INTAKE, MEETING, Measure, Merged, Rejected
+from yishi_contracts.receipts import receipt_check
 
+from services.kit.receipt_secret import receipt_secret
 from services.kit.rebuild import rebuild
 from tests.support.eventually import eventually
 from tests.unit.factories import adopted, researched, screened, submitted
 
 from .conftest import Publication, token
 
-PHONES = ["13800138001", "13900139002", "13700137003", "15800158004"]
+CODES = ["7K3MQ-9XD4P", "J3SLS-CFV5E", "H4NPW-8RT6Y", "RW5ZA-3MBQ7"]
+"""The receipt codes of a topic's submitter and of three residents whose duplicates were merged into it."""
 
 
 def community() -> str:
@@ -32,14 +35,22 @@ async def until_status(p: Publication, community_id: str, topic_id: UUID, status
     return entries[topic_id]
 
 
+def checked(topic_id: UUID, c: str, code: str, **over):
+    """A submission as intake sends it: with its receipt code's check under the shared secret."""
+    return submitted(topic_id, c, receipt_check=receipt_check(receipt_secret(), topic_id, code), **over)
+
+
 async def resolved(p: Publication, c: str, *deadlines: date) -> UUID:
     """A topic carried through intake, council and meeting, and on the board in disclosure."""
     topic_id = uuid4()
     resolution = adopted(topic_id, c).model_copy(update={"adopted_at": p.clock.now(), "measures": [
         Measure(description=f"措施{i}", responsible_party="社区居委会", deadline=dl) for i, dl in enumerate(deadlines)
     ]})
-    await p.feed(INTAKE.topic, submitted(topic_id, c))
-    await p.feed(COUNCIL.topic, screened(topic_id, c), researched(topic_id, c))
+    await p.feed(INTAKE.topic, checked(topic_id, c, CODES[0]))
+    duplicates = [uuid4() for _ in CODES[1:]]
+    await p.feed(INTAKE.topic, *(checked(d, c, code) for d, code in zip(duplicates, CODES[1:])))
+    await p.feed(COUNCIL.topic, screened(topic_id, c), researched(topic_id, c),
+                 *(screened(d, c, Merged(merged_into=topic_id)) for d in duplicates))
     await p.feed(MEETING.topic, resolution)
     await until_status(p, c, topic_id, "in_disclosure")
     return topic_id
@@ -108,7 +119,7 @@ async def test_after_the_period_implementation_starts_is_done_rated_and_closed(p
 
     staff = token(c, "staff")
     first, second = (t.task_id for t in started[0].tasks)
-    early = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "phone": PHONES[0]})
+    early = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "receipt_code": CODES[0]})
     assert early.status_code == 409 and early.json()["error"] == "not_completed"
     progress = await p.client.post(f"/topics/{topic_id}/tasks/{first}/progress", json={"text": "已完成设计", "percent": 40}, headers=staff)
     assert progress.status_code == 201, progress.text
@@ -126,12 +137,17 @@ async def test_after_the_period_implementation_starts_is_done_rated_and_closed(p
     assert completed[0].on_time is False
     await until_status(p, c, topic_id, "implemented")
 
-    for phone, rating in zip(PHONES, ["satisfied", "satisfied", "basically_satisfied", "dissatisfied"]):
-        rated = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": rating, "phone": phone})
+    wrong = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "receipt_code": "22222-33333"})
+    assert (wrong.status_code, wrong.json()["error"]) == (422, "wrong_receipt_code")
+    assert "受理编号" in wrong.json()["message_zh"]
+    for code, rating in zip(CODES, ["satisfied", "satisfied", "basically_satisfied", "dissatisfied"]):
+        rated = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": rating, "receipt_code": code})
         assert rated.status_code == 201, rated.text
-    twice = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "dissatisfied", "phone": PHONES[0]})
+    twice = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "dissatisfied", "receipt_code": CODES[0]})
     assert twice.status_code == 409 and twice.json()["error"] == "already_rated"
-    assert (await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "ok", "phone": "123"})).status_code == 422
+    assert (await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "ok", "receipt_code": CODES[1]})).status_code == 422
+    old = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "phone": "13800138000"})
+    assert (old.status_code, old.json()["error"]) == (422, "invalid_input")  # the phone no longer rates
 
     assert (await p.client.post(f"/topics/{topic_id}/closing", headers=token(c, "council_member"))).status_code == 403
     closed = await p.client.post(f"/topics/{topic_id}/closing", headers=token(c, "council_chair"))
@@ -139,8 +155,8 @@ async def test_after_the_period_implementation_starts_is_done_rated_and_closed(p
     topic_closed = await eventually(lambda: p.published("yishi.TopicClosed", topic_id), lambda e: len(e) == 1, what="TopicClosed")
     assert topic_closed[0].ratings.model_dump() == {"satisfied": 2, "basically_satisfied": 1, "dissatisfied": 1}
     assert (await until_status(p, c, topic_id, "closed"))["status_zh"] == "已办结"
-    stored = await p.db.fetchval("SELECT count(*) FROM event_store WHERE envelope::text LIKE '%' || $1 || '%'", PHONES[0])
-    assert stored == 0, "phone numbers are never stored"
+    stored = await p.db.fetchval("SELECT count(*) FROM event_store WHERE envelope::text LIKE '%' || $1 || '%'", CODES[0])
+    assert stored == 0, "receipt codes are never stored"
     assert len(await p.published("yishi.SatisfactionRated", topic_id)) == 4
 
 
@@ -152,8 +168,8 @@ async def test_a_dissatisfied_majority_cannot_close_and_reopens_with_a_new_round
                                what="ImplementationStarted")
     staff = token(c, "staff")
     await p.client.post(f"/topics/{topic_id}/tasks/{started[0].tasks[0].task_id}/completion", headers=staff)
-    for phone, rating in zip(PHONES[:3], ["dissatisfied", "dissatisfied", "satisfied"]):
-        assert (await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": rating, "phone": phone})).status_code == 201
+    for code, rating in zip(CODES[:3], ["dissatisfied", "dissatisfied", "satisfied"]):
+        assert (await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": rating, "receipt_code": code})).status_code == 201
 
     refused = await p.client.post(f"/topics/{topic_id}/closing", headers=staff)
     assert refused.status_code == 409 and refused.json()["error"] == "residents_dissatisfied"
@@ -171,7 +187,7 @@ async def test_a_dissatisfied_majority_cannot_close_and_reopens_with_a_new_round
                               what="round 2 started")
     assert [r.round for r in rounds] == [1, 2] and rounds[1].tasks[0].description == "延长驿站开放时间"
     assert (await until_status(p, c, topic_id, "reopened"))["implementation_round"] == 2
-    again = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "phone": PHONES[0]})
+    again = await p.client.post(f"/topics/{topic_id}/ratings", json={"rating": "satisfied", "receipt_code": CODES[0]})
     assert again.status_code == 409 and again.json()["error"] == "not_completed"
 
 
@@ -230,7 +246,7 @@ async def test_the_html_board_is_chinese_and_has_no_personal_data(publication) -
     html = page.text
     assert '<html lang="zh-CN">' in html and "公示中" in html and "不予协商" in html and "不具备实施条件" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    for secret in ("grid-07", *PHONES, "13800138000"):
+    for secret in ("grid-07", *CODES, "13800138000"):
         assert secret not in html
     assert (await p.client.get("/communities/123/board.html")).status_code == 422
     assert (await p.client.get(f"/topics/{uuid4()}")).status_code == 404

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from yishi_contracts import Envelope, Status
 
+from services.intake.domain.contact import ContactRead, SubmitterContact
 from services.intake.domain.progress import current_status, steps_of
 from services.intake.service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 from services.kit.fakes import FakeService
@@ -24,6 +25,7 @@ class FakeIntakeViews:
         self.progress: dict[UUID, Progress] = {}
         self.taken: set[str] = set()
         """Receipt codes a concurrent submission holds (the next insert of one clashes)."""
+        self.reads: list[ContactRead] = []
 
     def apply(self, envelope: Envelope[Any]) -> None:
         """The inline projection: intake's own events as they are recorded, and upstream ones fed in."""
@@ -70,6 +72,17 @@ class FakeIntakeViews:
         s, kept = self.submissions[filed.topic_id], self.progress.get(filed.topic_id, Progress())
         return ReceiptView(s.receipt_code, s.topic_id, s.community_id, kept.title,
                            current_status(kept.history) or Status.submitted, s.submitted_at, kept.history)
+
+    async def submitter_contact(self, topic_id: UUID) -> SubmitterContact | None:
+        s = self.submissions.get(topic_id)
+        return SubmitterContact(s.topic_id, s.community_id, s.contact_name, s.contact_phone) if s else None
+
+    async def record_contact_read(self, read: ContactRead) -> None:
+        self.reads.append(read)
+
+    async def contact_reads(self, division: str, *, limit: int, offset: int) -> list[ContactRead]:
+        within = [r for r in reversed(self.reads) if r.community_id.startswith(division)]
+        return sorted(within, key=lambda r: r.read_at, reverse=True)[offset:offset + limit]
 
 
 def intake_service() -> FakeService[FakeIntakeViews]:

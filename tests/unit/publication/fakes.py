@@ -16,7 +16,7 @@ from services.publication.service_layer.ports import BoardRow
 
 from ..factories import COMMUNITY, NOW
 
-CONFIG = PublicationConfig(resident_salt="unit-test-secret")
+CONFIG = PublicationConfig(resident_salt="unit-test-secret", receipt_secret="unit-test-receipts")
 
 
 def actor(*roles: Role, scope: str = COMMUNITY, sub: str = "worker-1") -> Actor:
@@ -29,6 +29,7 @@ class FakePublicationViews:
         self.steps: dict[UUID, list[tuple[datetime, Status]]] = {}
         self.resolutions: dict[UUID, ResolutionAdopted] = {}
         self.disclosures: dict[UUID, dict[str, Any]] = {}
+        self.checks: dict[UUID, str] = {}
 
     def feed(self, event: c.TopicEvent, time: datetime | None = None) -> Envelope[Any]:
         """An upstream service's event, as the projection would receive it."""
@@ -44,9 +45,12 @@ class FakePublicationViews:
             self.steps.setdefault(event.topic_id, []).append((envelope.time, status))
         if isinstance(event, c.TopicSubmitted):
             row.update(title=event.title, submitted_at=event.submitted_at)
+            if event.receipt_check:
+                self.checks.setdefault(event.topic_id, event.receipt_check)
         elif isinstance(event, c.TopicScreened):
             row.update(category=getattr(event.decision, "category", None),
-                       exclusion_reason=getattr(event.decision, "reason", None))
+                       exclusion_reason=getattr(event.decision, "reason", None),
+                       merged_into=getattr(event.decision, "merged_into", None))
         elif isinstance(event, c.ResolutionAdopted):
             self.resolutions[event.topic_id] = event
             row.update(resolution_text=event.text)
@@ -82,6 +86,10 @@ class FakePublicationViews:
     async def disclosures_due(self, now: datetime, limit: int = 200) -> list[UUID]:
         due = sorted((d["ends_at"], r) for r, d in self.disclosures.items() if d["state"] == "open" and d["ends_at"] <= now)
         return [r for _, r in due[:limit]]
+
+    async def receipt_checks(self, topic_id: UUID) -> list[tuple[UUID, str]]:
+        merged = {t for t, row in self.rows.items() if row.get("merged_into") == topic_id}
+        return [(t, check) for t, check in self.checks.items() if t == topic_id or t in merged]
 
 
 def publication() -> FakeService[FakePublicationViews]:

@@ -3,19 +3,33 @@
 from datetime import date, timedelta
 from uuid import uuid4
 
-from yishi_contracts import ImplementationStarted, Measure, ResolutionAdopted
+from yishi_contracts import ImplementationStarted, Measure, Merged, ResolutionAdopted
+from yishi_contracts.receipts import receipt_check
 
 from services.kit.auth import Role
 from services.kit.fakes import FakeService
 from services.publication.service_layer import conclusion, implementation
 from services.publication.service_layer.disclosures import start_disclosure
 
-from ..factories import adopted, submitted
+from ..factories import adopted, screened, submitted
 from .fakes import CONFIG, FakePublicationViews, actor
 
 Service = FakeService[FakePublicationViews]
 STAFF = actor(Role.staff)
-PHONES = ["13800138001", "13900139002", "13700137003"]
+CODES = ["7K3MQ-9XD4P", "J3SLS-CFV5E", "H4NPW-8RT6Y"]
+"""The receipt codes of a topic's submitter (the first) and of the submitters of duplicates merged into it."""
+
+
+def checked(topic_id, code: str = CODES[0], **over: object):
+    """A TopicSubmitted carrying the check of its receipt code, as intake sends it."""
+    return submitted(topic_id, receipt_check=receipt_check(CONFIG.receipt_secret, topic_id, code), **over)
+
+
+def merged_duplicate(service: Service, into, code: str) -> None:
+    """A duplicate topic, with a receipt code of its own, merged into ``into``."""
+    duplicate = uuid4()
+    service.views.feed(checked(duplicate, code))
+    service.views.feed(screened(duplicate, decision=Merged(merged_into=into)))
 
 
 async def disclosed(service: Service, *deadlines: date) -> ResolutionAdopted:
@@ -26,7 +40,7 @@ async def disclosed(service: Service, *deadlines: date) -> ResolutionAdopted:
         resolution = resolution.model_copy(update={"measures": [
             Measure(description=f"措施{i}", responsible_party="社区居委会", deadline=dl) for i, dl in enumerate(deadlines)
         ]})
-    service.views.feed(submitted(topic_id))
+    service.views.feed(checked(topic_id))
     envelope = service.views.feed(resolution)
     uow = service.on()
     await start_disclosure(service, uow, envelope, CONFIG)
@@ -47,6 +61,8 @@ async def rated(service: Service, *ratings: str) -> ImplementationStarted:
     started = await implementing(service, date(2027, 1, 31))
     for task in started.tasks:
         await implementation.complete_task(service, STAFF, started.topic_id, task.task_id)
-    for phone, rating in zip(PHONES, ratings):
-        await implementation.rate(service, CONFIG, started.topic_id, rating, phone)
+    for code in CODES[1:len(ratings)]:
+        merged_duplicate(service, started.topic_id, code)
+    for code, rating in zip(CODES, ratings):
+        await implementation.rate(service, CONFIG, started.topic_id, rating, code)
     return started

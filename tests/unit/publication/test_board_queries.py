@@ -12,7 +12,7 @@ from services.publication.service_layer import detail, disclosures, implementati
 
 from ..factories import COMMUNITY, screened, submitted
 from .fakes import CONFIG, publication
-from .given import PHONES, STAFF, disclosed, implementing
+from .given import CODES, STAFF, disclosed, implementing
 
 
 async def test_the_board_lists_a_communitys_topics_with_the_lifecycles_labels() -> None:
@@ -43,10 +43,10 @@ async def test_a_topics_detail_shows_its_disclosure_tasks_ratings_and_no_residen
     assert [t["overdue"] for t in tasks] == [False, True] and tasks[0]["percent"] == 100
     assert found["implementation"]["overdue_tasks"] == 1 and found["escalation"] is None
     await implementation.complete_task(service, STAFF, topic_id, started.tasks[1].task_id)
-    await implementation.rate(service, CONFIG, topic_id, "satisfied", PHONES[0])
+    await implementation.rate(service, CONFIG, topic_id, "satisfied", CODES[0])
     found = await detail.topic_detail(service, topic_id)
     assert found["implementation"]["ratings"] == {"satisfied": 1, "basically_satisfied": 0, "dissatisfied": 0}
-    assert PHONES[0] not in repr(found) and CONFIG.resident_key(PHONES[0]) not in repr(found)
+    assert CODES[0] not in repr(found) and CONFIG.resident_key(CODES[0]) not in repr(found)
 
 
 async def test_a_topic_in_disclosure_shows_its_anonymous_objections() -> None:

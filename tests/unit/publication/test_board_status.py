@@ -74,11 +74,11 @@ def test_every_status_the_board_shows_is_labelled_by_the_lifecycle() -> None:
     assert entry(row)["status_zh"] == STATUSES[Status.in_disclosure].label_zh == "公示中，可提出异议"
 
 
-def test_a_resident_key_is_a_salted_hash_never_the_phone() -> None:
+def test_a_resident_key_is_a_salted_hash_never_the_receipt_code() -> None:
     config = PublicationConfig(resident_salt="s1")
-    key = config.resident_key(" 13800138000 ")
-    assert key == config.resident_key("13800138000") and "13800138000" not in key and len(key) == 64
-    assert key != PublicationConfig(resident_salt="s2").resident_key("13800138000")
+    key = config.resident_key(" 7K3MQ-9XD4P ")
+    assert key == config.resident_key("7K3MQ-9XD4P") and "7K3MQ" not in key and len(key) == 64
+    assert key != PublicationConfig(resident_salt="s2").resident_key("7K3MQ-9XD4P")
 
 
 def test_domain_refusals_say_their_kind_where_raised_and_become_409_422_or_404() -> None:

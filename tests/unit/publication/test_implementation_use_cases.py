@@ -20,7 +20,7 @@ from services.publication import domain as d
 from services.publication.service_layer import implementation
 
 from .fakes import CONFIG, actor, publication
-from .given import PHONES, STAFF, implementing, rated
+from .given import CODES, STAFF, implementing, merged_duplicate, rated
 
 CHAIR = actor(Role.council_chair, sub="chair-1")
 
@@ -54,22 +54,50 @@ async def test_the_last_task_completes_the_round_and_says_whether_it_was_on_time
     assert status_of(unknown.value) == 404
 
 
-async def test_residents_rate_once_each_and_their_phones_are_never_kept() -> None:
+async def test_a_resident_rates_once_per_round_with_their_receipt_code_which_is_never_kept() -> None:
     service = publication()
     started = await implementing(service, date(2027, 1, 31))
     with pytest.raises(Refusal) as early:
-        await implementation.rate(service, CONFIG, started.topic_id, "satisfied", PHONES[0])
+        await implementation.rate(service, CONFIG, started.topic_id, "satisfied", CODES[0])
     assert early.value.error == "not_completed" and status_of(early.value) == 409
     await implementation.complete_task(service, STAFF, started.topic_id, started.tasks[0].task_id)
-    rating = await implementation.rate(service, CONFIG, started.topic_id, "basically_satisfied", PHONES[0])
-    assert rating.round == 1 and rating.resident_key == CONFIG.resident_key(PHONES[0])
-    for phone, value, error, status in ((PHONES[0], "dissatisfied", "already_rated", 409),
-                                        (PHONES[1], "great", "invalid_rating", 422)):
+    rating = await implementation.rate(service, CONFIG, started.topic_id, "basically_satisfied", " 7k3mq 9xd4p ")
+    assert rating.round == 1 and rating.resident_key == CONFIG.resident_key(CODES[0])
+    for code, value, error, status in ((CODES[0], "dissatisfied", "already_rated", 409),
+                                       (CODES[1], "satisfied", "wrong_receipt_code", 422),
+                                       ("7K3MQ-9XD4", "satisfied", "wrong_receipt_code", 422),
+                                       (CODES[0].lower(), "dissatisfied", "already_rated", 409)):
         with pytest.raises(Refusal) as refused:
-            await implementation.rate(service, CONFIG, started.topic_id, value, phone)
+            await implementation.rate(service, CONFIG, started.topic_id, value, code)
         assert (refused.value.error, status_of(refused.value)) == (error, status)
+        assert refused.value.message_zh
     assert [r.rating for r in service.published(SatisfactionRated)] == ["basically_satisfied"]
-    assert PHONES[0] not in repr(service.store.streams) and PHONES[0] not in repr(service.store.outbox)
+    kept = repr(service.store.streams) + repr(service.store.outbox)
+    assert CODES[0] not in kept and "7K3MQ9XD4P" not in kept
+
+
+async def test_the_submitter_of_a_duplicate_merged_into_the_topic_rates_it_too() -> None:
+    service = publication()
+    started = await implementing(service, date(2027, 1, 31))
+    await implementation.complete_task(service, STAFF, started.topic_id, started.tasks[0].task_id)
+    merged_duplicate(service, started.topic_id, CODES[1])
+    with pytest.raises(Refusal) as invalid:
+        await implementation.rate(service, CONFIG, started.topic_id, "great", CODES[1])
+    assert (invalid.value.error, status_of(invalid.value)) == ("invalid_rating", 422)
+    for code in CODES[:2]:
+        await implementation.rate(service, CONFIG, started.topic_id, "satisfied", code)
+    assert len(service.published(SatisfactionRated)) == 2
+
+
+async def test_a_topic_submitted_before_receipt_checks_cannot_be_rated_by_code() -> None:
+    service = publication()
+    started = await implementing(service, date(2027, 1, 31))
+    await implementation.complete_task(service, STAFF, started.topic_id, started.tasks[0].task_id)
+    service.views.checks.pop(started.topic_id)  # as from a TopicSubmitted of contracts 1.2
+    with pytest.raises(Refusal) as refused:
+        await implementation.rate(service, CONFIG, started.topic_id, "satisfied", CODES[0])
+    assert (refused.value.error, status_of(refused.value)) == ("receipt_check_unavailable", 409)
+    assert "回执码" in refused.value.message_zh
 
 
 async def test_a_chair_closes_when_the_ratings_allow_it() -> None:
