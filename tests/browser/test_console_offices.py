@@ -243,10 +243,13 @@ def test_staff_see_the_overdue_task_report_progress_and_complete_it(stack, pages
 
 
 def test_the_residents_pages_and_the_console_sign_in_pass_the_accessibility_scan(stack, pages, disclosed, shoot) -> None:
+    topic = f"/resident/topics/{disclosed['topic_id']}"
     for kind in (PHONE, DESKTOP):
         page = pages(kind)
         for path, name in ((f"/resident/?c={QBM}", "resident-submit"), ("/resident/board", "resident-board"),
-                           (f"/resident/follow/{'X' * 10}", "resident-follow-unknown"), ("/console/", "console-sign-in")):
+                           (f"/resident/follow/{'X' * 10}", "resident-follow-unknown"),
+                           (f"{topic}/objection?c={QBM}", "resident-objection-scan"),
+                           (f"{topic}/rating?c={QBM}", "resident-rating-scan"), ("/console/", "console-sign-in")):
             page.goto(f"{stack.url}{path}")
             _look(page, shoot, name)
     page = pages(DESKTOP)
