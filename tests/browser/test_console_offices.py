@@ -56,8 +56,11 @@ def _run(coroutine):
 async def _to_disclosure(stack) -> dict:
     async with httpx.AsyncClient(timeout=20) as client:
         c = ViaGateway(stack, client, QBM)
+        # The registry as far as 清波门社区 (intake takes topics of registered communities only);
+        # the street office imports the rest of its list in the browser.
+        district_office = stack.minted("shangcheng", "district_office", scope="330102")
         for token, code, name in ((stack.minted("hangzhou", "city_office", scope="3301"), DISTRICT, "上城区"),
-                                  (stack.minted("shangcheng", "district_office", scope="330102"), STREET, "清波街道")):
+                                  (district_office, STREET, "清波街道"), (district_office, QBM, "清波门社区")):
             await c.call("POST", "council", "/divisions", as_=token, ok=True, json={"code": code, "name": name})
         await c.form_council()
         receipt = await c.submit(TITLE, "清波门南侧人行道砖块松动，老人和孩子经过时容易绊倒。")
@@ -166,7 +169,7 @@ def test_the_street_office_imports_its_communities_sees_them_side_by_side_and_se
     page.get_by_test_id("import-submit").dblclick()
     report = page.get_by_test_id("import-report")
     report.wait_for()
-    assert "新增 5" in report.inner_text() and "未导入 1" in report.inner_text()
+    assert "新增 4" in report.inner_text() and "未变 1" in report.inner_text() and "未导入 1" in report.inner_text()
     assert "330102002001" in page.get_by_test_id("import-refused").inner_text()
     page.get_by_test_id("divisions").get_by_text("清波门社区").wait_for()
     _look(page, shoot, "console-registry")
