@@ -24,7 +24,7 @@ from deploy.localstack.keycloak import LocalKeycloak
 from deploy.localstack.services import auth_env
 from services.kit.settings import KafkaSettings
 from tests.e2e.walkthrough import CATEGORIES
-from tests.support.processes import ServiceProcess, service_env, yishi
+from tests.support.processes import TEST_JWT_KEY, ServiceProcess, service_env, yishi
 from tests.support.registry import seed_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +63,14 @@ class Stack:
         assert self.clock_file is not None
         self.clock_file.write_text(str(float(self.clock_file.read_text() or 0) + days * 86400))
 
+    def minted(self, sub: str, *roles: str, scope: str) -> dict[str, str]:
+        """A shared-key token for an actor with no Keycloak account (a council's fixed members);
+        accepted only by a module that sets SHARED_KEY = True."""
+        from services.kit.auth import mint_token
+
+        return {"Authorization": "Bearer " + mint_token(TEST_JWT_KEY, sub=sub, roles=list(roles), scope=scope,
+                                                        issuer=self.keycloak.issuer)}
+
     def bearer(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keycloak.password_token(user)}"}
 
@@ -92,7 +100,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")  # torn down after the browser tests: its services and Keycloak leave the rest of the suite the cores
-def stack(infra, tmp_path_factory):
+def stack(infra, tmp_path_factory, request):
     dist = _built_web()
     # As root, nginx's workers run as nobody: its state dir must be reachable (pytest's is 0700).
     gateway_dir = Path(tempfile.mkdtemp(prefix="yishi-gateway-"))
@@ -108,7 +116,10 @@ def stack(infra, tmp_path_factory):
     clock_file.write_text("0")
     env = service_env(infra, prefix, databases, YISHI_PUBLICATION_TICK_SECONDS="0.5",
                       YISHI_CLOCK_OFFSET_FILE=str(clock_file), **auth_env(kc))
-    env.pop("YISHI_AUTH_JWT_KEY")
+    # Keycloak's tokens only, checked by JWKS — unless the module drives steps as people without
+    # a Keycloak account (a council's fixed members), with tokens of the shared key.
+    if not getattr(request.module, "SHARED_KEY", False):
+        env.pop("YISHI_AUTH_JWT_KEY")
     for service in SERVICES:
         yishi("migrate", service, env=env)
     running: dict[str, ServiceProcess] = {}

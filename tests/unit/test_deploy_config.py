@@ -19,7 +19,7 @@ from services.kit.auth import AuthSettings
 from services.kit.settings import KafkaSecurity, KafkaSettings
 from services.system.cli import SERVICES
 from tests.unit.test_deploy_manifests import (
-    ALL, BASE, BASE_FILES, COMPONENT, DATABASE_SECRET, EXAMPLES, IMAGE, K8S, KAFKA_CONFIGMAP, KUSTOMIZATION, NAME,
+    ALL, BASE, BASE_FILES, COMPONENT, DATABASE_SECRET, EXAMPLES, IMAGE, K8S, KAFKA_CONFIGMAP, KUSTOMIZATION, NAME, WEB_IMAGE,
     POD_OWNERS, POD_TEMPLATES, REPO, YAML_LOADER, _deployment, _env, _find, _migration_job, _only_container,
     _pod_templates,
 )
@@ -180,13 +180,16 @@ def _project_version() -> str:
 
 
 def test_the_image_is_set_once_with_an_explicit_tag() -> None:
-    (image,) = KUSTOMIZATION["images"]
-    assert image["name"] == IMAGE
-    assert image["newName"].count("/") >= 1, "a registry path"
-    assert image["newTag"] == _project_version(), "the deployed tag follows the project version"
+    images = {i["name"]: i for i in KUSTOMIZATION["images"]}
+    assert set(images) == {IMAGE, WEB_IMAGE}, "the services' image and the web's"
+    for image in images.values():
+        assert image["newName"].count("/") >= 1, "a registry path"
+        assert image["newTag"] == _project_version(), "the deployed tag follows the project version"
+    image = images[IMAGE]
     for owner, template in _pod_templates(BASE):
         for container in template["spec"]["containers"]:
-            assert container["image"] == IMAGE, f"{owner}: set the image in kustomization.yaml only"
+            expected = WEB_IMAGE if owner.startswith("web.yaml:") else IMAGE
+            assert container["image"] == expected, f"{owner}: set the image in kustomization.yaml only"
     full = f"{image['newName']}:{image['newTag']}"
     for owner, template in _pod_templates([(p, d) for p, d in ALL if p.parent == EXAMPLES]):
         for container in template["spec"]["containers"]:
@@ -211,8 +214,9 @@ def test_kustomize_renders_the_base_with_the_image() -> None:
     ).stdout
     rendered = [d for d in yaml.load_all(out, Loader=YAML_LOADER) if d]
     assert len(rendered) == len(BASE)
-    (image,) = KUSTOMIZATION["images"]
+    images = {i["name"]: f"{i['newName']}:{i['newTag']}" for i in KUSTOMIZATION["images"]}
     for doc in rendered:
         if doc["kind"] in POD_OWNERS:
+            web = doc["metadata"]["name"] == "yishi-web"
             for container in doc["spec"]["template"]["spec"]["containers"]:
-                assert container["image"] == f"{image['newName']}:{image['newTag']}"
+                assert container["image"] == images[WEB_IMAGE if web else IMAGE]

@@ -30,7 +30,8 @@ README = DEPLOY / "README.md"
 
 KUBERNETES_VERSION = "1.30.0"
 NAMESPACE = "yishi"
-IMAGE = "yishi"  # the kustomize image name every base manifest uses
+IMAGE = "yishi"  # the kustomize image name every service manifest uses
+WEB_IMAGE = "yishi-web"  # and the web's (web.yaml)
 DATABASE_SECRET = "yishi-database-urls"
 KAFKA_CONFIGMAP = "yishi-kafka"
 CONTAINER_PORT = 8080

@@ -124,10 +124,33 @@ def test_metrics_are_not_public(service: str) -> None:
 
 
 def test_the_ingress_prefixes_are_the_stripped_ones() -> None:
+    stripped = {f"/{s}" for s in SERVICES} | {f"/api/{s}" for s in SERVICES}
     prefixes = {path for _, kind, path, _, ms in ROUTES if kind == "Prefix" and not any("ipAllowList" in m["spec"] for m in ms)}
-    assert prefixes == {f"/{s}" for s in SERVICES}, "/ stays free for the web console"
+    assert prefixes == stripped | {"/", "/auth"}, "the APIs, the web's pages and the identity provider's sign-in"
     (strip,) = [m for _, d in BASE if d["kind"] == "Middleware" for m in [d] if "stripPrefix" in m["spec"]]
-    assert set(strip["spec"]["stripPrefix"]["prefixes"]) == prefixes
+    assert set(strip["spec"]["stripPrefix"]["prefixes"]) == stripped
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_web_reaches_every_route_of_a_service_under_api_as_on_the_dev_gateway(service: str) -> None:
+    for route in _routes_of(service):
+        assert _request(f"/api/{service}{route}") == (f"yishi-{service}", route), route
+    for path in ("/metrics", "/metrics/anything"):
+        assert _request(f"/api/{service}{path}") is None, path
+
+
+def test_the_pages_go_to_the_web_and_the_sign_in_to_the_identity_provider_path_kept() -> None:
+    for path in ("/", "/console/", "/console/communities/330102001051/tasks", "/resident/board", "/assets/console.js"):
+        assert _request(path) == ("yishi-web", path), path
+    assert _request("/auth/realms/yishi/protocol/openid-connect/auth") == (
+        "yishi-identity-provider", "/auth/realms/yishi/protocol/openid-connect/auth")
+
+
+def test_only_the_ingress_controller_reaches_the_web_and_it_reaches_no_service() -> None:
+    labels = _find("Deployment", "yishi-web")["spec"]["template"]["metadata"]["labels"]
+    assert {peer[0] for peer, _, _ in _allowed(labels, "ingress")} == {"traefik"}
+    # Its own policy lets nothing out; only the identity provider's block, which every server gets.
+    assert {peer[0] for peer, _, _ in _allowed(labels, "egress")} == {"ipBlock"}
 
 
 # --- network policies -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import ElementPlus from "element-plus";
 import zhCn from "element-plus/es/locale/lang/zh-cn.mjs";
 import "element-plus/dist/index.css";
+import "./theme.css";
 import { createApp } from "vue";
 import { createRouter, createWebHistory } from "vue-router";
 import App from "./App.vue";
@@ -25,6 +26,12 @@ const router = createRouter({
     { path: "/communities/:community/research/:topic", component: ResearchTopic, props: true, meta: { title: "议前调研" } },
     { path: "/communities/:community/meetings", component: Meetings, props: true, meta: { title: "组织协商" } },
     { path: "/communities/:community/meetings/:meeting", component: Meeting, props: true, meta: { title: "协商会议" } },
+    // Loaded when first opened: the office screens bring ECharts, which the others do not need.
+    { path: "/communities/:community/disclosure", component: () => import("./views/Disclosure.vue"), props: true, meta: { title: "公示与异议" } },
+    { path: "/communities/:community/tasks", component: () => import("./views/Tasks.vue"), props: true, meta: { title: "组织落实" } },
+    { path: "/offices", component: () => import("./views/Offices.vue"), meta: { title: "辖区社区一览" } },
+    { path: "/registry", component: () => import("./views/Registry.vue"), meta: { title: "行政区划" } },
+    { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "议事规则设置" } },
   ],
 });
 router.afterEach((to) => {

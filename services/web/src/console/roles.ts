@@ -6,6 +6,9 @@ export const ROLE_ZH: Record<string, string> = {
   party_committee: "社区党委",
   party_government: "党委政府",
   cppcc_office: "政协办公室",
+  street_office: "街道办事处",
+  district_office: "区县民政部门",
+  city_office: "市级民政部门",
 };
 
 export function rolesZh(roles: string[]): string {
@@ -27,8 +30,8 @@ export const STEPS: Step[] = [
   { no: 2, title: "确定议题", roles: ["council_chair", "council_member", "staff", "party_committee"], route: "screening" },
   { no: 3, title: "议前调研", roles: ["council_chair", "council_member"], route: "research" },
   { no: 4, title: "组织协商", roles: ["council_chair", "council_member", "staff"], route: "meetings" },
-  { no: 5, title: "公示公开", roles: ["staff"] },
-  { no: 6, title: "落实评价", roles: ["staff", "party_committee"] },
+  { no: 5, title: "公示公开", roles: ["staff"], route: "disclosure" },
+  { no: 6, title: "落实评价", roles: ["staff", "party_committee"], route: "tasks" },
 ];
 
 export function stepsFor(roles: string[]): Step[] {

@@ -1,6 +1,7 @@
 import { createApp } from "vue";
 import { createRouter, createWebHistory } from "vue-router";
 import "vant/lib/index.css";
+import "./theme.css";
 import App from "./App.vue";
 import Board from "./views/Board.vue";
 import Follow from "./views/Follow.vue";

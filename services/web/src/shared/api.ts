@@ -24,6 +24,8 @@ export class ApiRefusal extends Error {
 export interface CallOptions {
   method?: "GET" | "POST" | "PUT";
   body?: unknown;
+  /** A CSV body sent as it is (text/csv) instead of JSON: a file's own bytes, whatever its encoding. */
+  csv?: string | Blob;
   token?: string | null;
   idempotencyKey?: string;
 }
@@ -31,14 +33,15 @@ export interface CallOptions {
 export async function call<T>(service: Service, path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.csv !== undefined) headers["Content-Type"] = "text/csv; charset=utf-8";
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
   let response: Response;
   try {
     response = await fetch(`/api/${service}${path}`, {
-      method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+      method: options.method ?? (options.body === undefined && options.csv === undefined ? "GET" : "POST"),
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.csv ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
   } catch {
     throw new ApiRefusal(0, "network", "网络连接失败，请检查网络后重试");
