@@ -18,11 +18,14 @@ from tests.unit.test_deploy_manifests import CONTAINER_PORT, DOCKERFILE, README,
 # --- Dockerfile -------------------------------------------------------------------------
 
 
-def _instructions() -> list[tuple[str, str]]:
+WEB_DOCKERFILE = REPO / "deploy" / "container" / "web.Dockerfile"
+
+
+def _instructions(dockerfile: Path = DOCKERFILE) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
     logical: list[str] = []
     pending = ""
-    for raw in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+    for raw in dockerfile.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not pending and (not line or line.startswith("#")):
             continue
@@ -99,10 +102,13 @@ def test_dockerfile_runs_yishi_as_a_non_root_user() -> None:
 
 
 def test_dockerfile_uid_matches_the_pods() -> None:
-    user = [rest for k, rest in _instructions() if k == "USER"][-1].split(":")[0]
-    assert user.isdigit(), "a numeric USER lets runAsNonRoot verify it"
+    """The services' pods run as their image's user, the web's (nginx) as its own image's."""
+    users = {image: [rest for k, rest in _instructions(path) if k == "USER"][-1].split(":")[0]
+             for image, path in (("yishi", DOCKERFILE), ("yishi-web", WEB_DOCKERFILE))}
+    assert all(user.isdigit() for user in users.values()), "a numeric USER lets runAsNonRoot verify it"
     for owner, template in _pod_templates():
-        assert template["spec"]["securityContext"]["runAsUser"] == int(user), owner
+        image = "yishi-web" if owner.endswith("Deployment/yishi-web") else "yishi"
+        assert template["spec"]["securityContext"]["runAsUser"] == int(users[image]), owner
 
 
 def test_dockerfile_copy_sources_exist_in_the_repository() -> None:
