@@ -16,6 +16,7 @@ from services.kit.registry import effective_at
 from services.publication.ledger.figures import grace_days
 from services.publication.ledger.queries import SqlLedgerViews
 from services.publication.projection import build_projection
+from services.system import migrate
 
 QINGBOMEN, LAODONGLU, STREET, DISTRICT = "330102001051", "330102001052", "330102001000", "330102000000"
 STARTED = datetime(2026, 3, 1, 2, tzinfo=UTC)
@@ -90,3 +91,20 @@ async def test_the_sql_grace_is_effective_at_s(make_database) -> None:
     finally:
         await conn.close()
 
+
+
+async def test_the_migration_takes_the_current_rounds_start_from_the_board(make_database) -> None:
+    url = make_database("publication")
+    migrate.downgrade("publication", url, "publication_0008")
+    topic, second_round = uuid4(), STARTED + timedelta(days=40)
+    conn = await connect(url)
+    try:
+        await conn.execute("INSERT INTO board (topic_id, community_id, implementation_started_at, implementation_round) "
+                           "VALUES ($1, $2, $3, 2)", topic, QINGBOMEN, second_round)
+        await conn.execute("INSERT INTO ledger_topics (topic_id, community_id, implementation_started_at, "
+                           "implementation_round, implementation_deadline) VALUES ($1, $2, $3, 2, $4)",
+                           topic, QINGBOMEN, STARTED, DEADLINE)
+        migrate.upgrade("publication", url)
+        assert await conn.fetchval("SELECT round_started_at FROM ledger_topics WHERE topic_id = $1", topic) == second_round
+    finally:
+        await conn.close()
