@@ -76,14 +76,20 @@ def grace_days(row: str = "ledger_topics") -> str:
         LIMIT 1), {CITY_DEFAULTS.overdue_grace_days})"""
 
 
+_GREATEST_GRACE = (f"(SELECT GREATEST(max(overdue_grace_days), {CITY_DEFAULTS.overdue_grace_days})"
+                   " FROM registry_settings)")
+
+
 def deadline_passed(as_of: str) -> str:
     """The current round began before ``as_of`` and its last deadline plus its grace had passed by then."""
     # deadline + 1 day at 00:00 China time <= as_of  ⟺  deadline < as_of's date in China (computed once);
-    # the grace is never negative, so the rows without it passed are read first and the grace only for them
+    # the grace is never negative nor more than the greatest one recorded (read once): only the rounds
+    # whose deadline passed less than that long ago need their own grace looked up
     as_of_day = f"({as_of} AT TIME ZONE 'Asia/Shanghai')::date"
     return (f"implementation_started_at < {as_of} AND implementation_deadline IS NOT NULL"
             f" AND implementation_deadline < {as_of_day}"
-            f" AND implementation_deadline + {grace_days()} < {as_of_day}")
+            f" AND (implementation_deadline + {_GREATEST_GRACE} < {as_of_day}"
+            f" OR implementation_deadline + {grace_days()} < {as_of_day})")
 
 
 def overdue(as_of: str) -> str:
