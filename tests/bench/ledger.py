@@ -1,7 +1,7 @@
 """``--scenario ledger``: the 台账's query times over a city-sized ledger.
 
 Seeds 5,000 communities under 200 streets (25 each) under 10 districts, 100 topics each
-(500,000 topic rows) and their meetings, straight into the ledger's tables with COPY (the
+(500,000 topic rows), their meetings and the divisions' overdue graces, straight into the ledger's tables with COPY (the
 fact rows the projection would keep; replaying 5 million events through Kafka is the
 backbone scenario's business, not this one's), sums the monthly rollup from them in SQL as the
 projection would have kept it, VACUUM ANALYZEs (as autovacuum would have), then times the year's figures of the
@@ -66,7 +66,7 @@ def _topic(rng: random.Random, community: str) -> tuple[tuple, tuple | None]:
             at = step()
             row.update(disclosed_at=at)
             at = at + timedelta(days=7)
-            row.update(implementation_started_at=at, implementation_round=1,
+            row.update(implementation_started_at=at, implementation_round=1, round_started_at=at,
                        implementation_deadline=(at + timedelta(days=rng.randrange(10, 60))).date())
             if rng.random() < 0.8:
                 at = step()
@@ -83,10 +83,26 @@ def _topic(rng: random.Random, community: str) -> tuple[tuple, tuple | None]:
 COLUMNS = ("topic_id", "community_id", "source", "channel", "submitted_at", "accepted_at", "rejected_at", "merged_at",
            "returned_at", "category", "exclusion_reason", "researched_at", "adopted_at", "deferred_at", "dropped_at",
            "disclosed_at", "implementation_started_at", "implementation_round", "implementation_deadline",
-           "completed_at", "completed_round", "completed_on_time", "rated_at", "satisfied", "basically_satisfied",
+           "round_started_at", "completed_at", "completed_round", "completed_on_time", "rated_at", "satisfied", "basically_satisfied",
            "dissatisfied", "closed_at", "escalated_at", "escalation_kind")
 MEETING_COLUMNS = ("meeting_id", "community_id", "held_at", "fixed_members_total", "fixed_members_present",
                    "invitees_present")
+
+
+SETTINGS_COLUMNS = ("event_id", "code", "overdue_grace_days", "effective_from", "recorded_at")
+
+
+def _graces(rng: random.Random, codes: list[str]) -> list[tuple]:
+    """Overdue graces (逾期宽限) the overdue count reads: every district sets one, a third of the
+    streets and a fifth of the communities set or give back (null) their own, some twice a year."""
+    lineage = {code[:6] + "000000" for code in codes} | {code[:9] + "000" for code in codes}
+    rows = []
+    for code in sorted(lineage) + codes:
+        if code.endswith("000000") or rng.random() < (1 / 3 if code.endswith("000") else 1 / 5):
+            for _ in range(rng.randrange(1, 3)):
+                at = datetime(2025, 11, 1, tzinfo=UTC) + timedelta(days=rng.randrange(0, 400))
+                rows.append((uuid.uuid4(), code, rng.choice((None, 0, 3, 7)), at, at))
+    return rows
 
 
 async def seed(url: str) -> tuple[int, int, float]:
@@ -107,9 +123,10 @@ async def seed(url: str) -> tuple[int, int, float]:
             await conn.copy_records_to_table("ledger_topics", records=rows, columns=COLUMNS)
             await conn.copy_records_to_table("ledger_meetings", records=meeting_rows, columns=MEETING_COLUMNS)
             topics, meetings = topics + len(rows), meetings + len(meeting_rows)
+        await conn.copy_records_to_table("registry_settings", records=_graces(rng, codes), columns=SETTINGS_COLUMNS)
         for summed in rollup.SUMMED_SQL.values():  # the monthly rollup the projection would have kept
             await conn.execute(summed)
-        for table in ("ledger_topics", "ledger_meetings", "ledger_months"):  # as autovacuum would have by now
+        for table in ("ledger_topics", "ledger_meetings", "ledger_months", "registry_settings"):  # as autovacuum would have by now
             await conn.execute(f"VACUUM ANALYZE {table}")
     finally:
         await conn.close()

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 import yishi_contracts as c
 from yishi_contracts import Category, Channel, EscalationKind, ExclusionReason, TopicSource
+from yishi_contracts.settings import Scheduled, Settings, effective_settings, lineage, own_as_of
 
 from services.kit.refusal import CHINA_TIME
 
@@ -21,11 +22,37 @@ TEXT = "经议事会研究讨论决定如下"
 
 
 def history(rng: random.Random, topics: int = 12, communities: tuple[str, ...] = COMMUNITIES) -> list[c.Event]:
-    """Events of ``topics`` topics through the six steps, with China-time edges among the times."""
-    events: list[c.Event] = []
+    """Events of ``topics`` topics through the six steps, with China-time edges among the times, and
+    the overdue graces their divisions set over the time."""
+    events: list[c.Event] = list(_settings(rng, communities))
     for _ in range(topics):
         events += _topic(rng, rng.choice(communities))
     return events
+
+
+def _settings(rng: random.Random, communities: tuple[str, ...]) -> list[c.CommunitySettingsChanged]:
+    """Overdue graces (逾期宽限) set, changed and given back (null: inherit) at every level over the
+    year; the times are distinct per division, so the recorded order never decides a tie."""
+    out = []
+    for level, code in sorted({link for community in communities for link in lineage(community)}, key=lambda x: x[1]):
+        for _ in range(rng.randrange(0, 4)):
+            effective = START + timedelta(days=rng.randrange(0, 430), seconds=rng.randrange(86400),
+                                          microseconds=rng.randrange(10**6))
+            out.append(c.CommunitySettingsChanged(
+                community_id=code, code=code, level=level, effective_from=effective, changed_by="ledger-test",
+                overdue_grace_days=rng.choice((None, 0, 1, 2, 3, 5, 10))))
+    return out
+
+
+def grace_at(events: list[Any], community: str, at: datetime) -> int:
+    """The grace in effect for what starts at ``at``, by the contracts' rule over the changes in list order."""
+    chain = {code for _, code in lineage(community)}
+    history: dict[str, list[Scheduled]] = defaultdict(list)
+    for e in events:
+        if isinstance(e, c.CommunitySettingsChanged) and e.code in chain:
+            history[e.code].append(Scheduled(e.effective_from, Settings.of(e)))
+    own = {code: own_as_of(changes, at) for code, changes in history.items()}
+    return int(effective_settings(community, own).overdue_grace_days.value)
 
 
 def _topic(rng: random.Random, community: str) -> list[c.Event]:
@@ -204,8 +231,9 @@ def recount(events: list[Any], prefix: str, start: datetime, end: datetime, as_o
                 days["median_days_to_completion"].append(_days(sub.submitted_at, done.completed_at))
         first_start, current = last.get("ImplementationStarted"), last.get("ImplementationStarted_latest")
         if first_start and first_start.started_at < as_of:
-            passed = datetime.combine(max(t.deadline for t in current.tasks) + timedelta(days=1), datetime.min.time(),
-                                      CHINA_TIME)
+            grace = grace_at(events, current.community_id, current.started_at)
+            passed = datetime.combine(max(t.deadline for t in current.tasks) + timedelta(days=1 + grace),
+                                      datetime.min.time(), CHINA_TIME)
             finished = done is not None and done.round >= current.round and done.completed_at <= as_of
             n["implementations_overdue"] += int(passed <= as_of and not finished)
         judged = last.get("judged")

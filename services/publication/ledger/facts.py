@@ -32,7 +32,7 @@ TOPIC_RULES: Mapping[str, str] = {
     "researched_at": FIRST, "adopted_at": LATEST, "deferred_at": LATEST, "dropped_at": LATEST,
     "disclosed_at": LATEST, "objection_upheld_at": LATEST,
     "implementation_started_at": FIRST, "implementation_round": LATEST,
-    "implementation_deadline": WITH("implementation_round"),
+    "implementation_deadline": WITH("implementation_round"), "round_started_at": WITH("implementation_round"),
     "completed_at": LATEST, "completed_round": LATEST, "completed_on_time": WITH("completed_round"),
     "rated_at": LATEST, "satisfied": WITH("rated_at"), "basically_satisfied": WITH("rated_at"),
     "dissatisfied": WITH("rated_at"), "closed_at": LATEST, "escalated_at": LATEST,
@@ -125,7 +125,7 @@ def facts_of(event: object) -> list[Fact]:
             return [_topic(event, objection_upheld_at=event.returned_at)]
         case c.ImplementationStarted():
             return [_topic(event, implementation_started_at=event.started_at, implementation_round=event.round,
-                           implementation_deadline=_last_deadline(event.tasks))]
+                           implementation_deadline=_last_deadline(event.tasks), round_started_at=event.started_at)]
         case c.ImplementationCompleted():
             return [_topic(event, completed_at=event.completed_at, completed_round=event.round,
                            completed_on_time=event.on_time)]

@@ -12,8 +12,9 @@ step counts in the period its (latest, for ``first`` columns first) time falls i
 - disclosures started; objections raised, and assessed upheld (成立) or dismissed (不成立) in the
   period, one per objection; topics returned to the council by an upheld objection;
 - implementations started (first start), completed (latest completion; on time per the event),
-  overdue: at the period's end (or now), the current round's last task deadline has passed and
-  the round is not completed;
+  overdue: at the period's end (or now), the current round's last task deadline plus the overdue
+  grace in effect when the round started (the registry replica's settings) has passed and the
+  round is not completed;
 - satisfaction: the ratings of the rounds judged (closed or reopened) in the period; closed;
 - escalations (成果转化) by kind;
 - median days (whole days, floored) from submission to the deciding screening (accepted /
@@ -26,6 +27,7 @@ streets and communities are counted from the fact rows themselves: the same figu
 from dataclasses import dataclass
 
 from yishi_contracts import Category, Channel, EscalationKind, ExclusionReason, TopicSource, label_zh
+from yishi_contracts.settings import CITY_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,38 @@ DECIDING_SCREENING = "GREATEST(accepted_at, rejected_at, merged_at)"
 MEETING_DECISION = "GREATEST(adopted_at, deferred_at, dropped_at)"
 
 
+def grace_days(row: str = "ledger_topics") -> str:
+    """The overdue grace (逾期宽限) of ``row``'s current round, as ``services.kit.registry.effective_at``
+    reads the registry replica at the round's start: per division of the lineage its own settings
+    then (the latest change effective by the start; ties: the later recorded), the nearest one
+    whose own grace is set (null inherits), else the city's default."""
+    community = f"{row}.community_id"
+    return f"""COALESCE((
+        SELECT own.overdue_grace_days FROM (
+            SELECT DISTINCT ON (s.code) s.code, s.overdue_grace_days FROM registry_settings s
+            WHERE s.code IN (left({community}, 6) || '000000', left({community}, 9) || '000', {community})
+              AND s.effective_from <= {row}.round_started_at
+            ORDER BY s.code, s.effective_from DESC, s.recorded_at DESC, s.event_id DESC
+        ) AS own
+        WHERE own.overdue_grace_days IS NOT NULL
+        ORDER BY own.code DESC  -- community > street > district: the codes share their prefix
+        LIMIT 1), {CITY_DEFAULTS.overdue_grace_days})"""
+
+
+_GREATEST_GRACE = (f"(SELECT GREATEST(max(overdue_grace_days), {CITY_DEFAULTS.overdue_grace_days})"
+                   " FROM registry_settings)")
+
+
 def deadline_passed(as_of: str) -> str:
-    """The current round began before ``as_of`` and its last deadline had passed by then."""
-    # deadline + 1 day at 00:00 China time <= as_of  ⟺  deadline < as_of's date in China (computed once)
+    """The current round began before ``as_of`` and its last deadline plus its grace had passed by then."""
+    # deadline + 1 day at 00:00 China time <= as_of  ⟺  deadline < as_of's date in China (computed once);
+    # the grace is never negative nor more than the greatest one recorded (read once): only the rounds
+    # whose deadline passed less than that long ago need their own grace looked up
+    as_of_day = f"({as_of} AT TIME ZONE 'Asia/Shanghai')::date"
     return (f"implementation_started_at < {as_of} AND implementation_deadline IS NOT NULL"
-            f" AND implementation_deadline < ({as_of} AT TIME ZONE 'Asia/Shanghai')::date")
+            f" AND implementation_deadline < {as_of_day}"
+            f" AND (implementation_deadline + {_GREATEST_GRACE} < {as_of_day}"
+            f" OR implementation_deadline + {grace_days()} < {as_of_day})")
 
 
 def overdue(as_of: str) -> str:
