@@ -20,6 +20,7 @@ from ..domain.refusal import CouncilRefused
 
 LIST_READERS = (
     Role.staff, Role.council_chair, Role.council_member, Role.party_committee, Role.party_government, Role.cppcc_office,
+    Role.street_office, Role.district_office, Role.city_office,
 )
 """Who may read the lists; the actor's division scope decides which communities (a street's
 or a district's office holds a 9- or 6-digit prefix)."""

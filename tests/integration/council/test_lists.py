@@ -134,6 +134,9 @@ async def test_a_street_office_lists_every_community_under_it_and_no_other(counc
     assert (await _list(council, f"/divisions/{prefix}/topics", prefix, "party_government"))["total"] == 6
     district = prefix[:6]
     assert (await _list(council, f"/divisions/{district}/topics", district, "cppcc_office", title="路灯"))["total"] == 1
+    for office, path, scope in (("street_office", prefix, prefix), ("district_office", district, district),
+                                ("city_office", district, district[:4])):  # the offices read what is under them
+        assert (await _list(council, f"/divisions/{path}/topics", scope, office, title="路灯"))["total"] == 1, office
 
 
 async def test_who_may_not_read_a_list(council, street) -> None:
