@@ -208,6 +208,24 @@ def test_the_street_office_imports_its_communities_sees_them_side_by_side_and_se
                                                  ("/settings", "console-settings", "街道设置")])
 
 
+def test_the_street_office_reads_its_ledger_and_downloads_the_excel(stack, pages, disclosed, shoot) -> None:
+    page = pages(DESKTOP)
+    sign_in(page, stack, "qb-street")
+    page.get_by_role("menuitem", name="协商议事台账").click()
+    page.get_by_test_id("period").get_by_text("年度").click()  # the topic was submitted this year
+    received = page.get_by_test_id("ledger").locator("tr", has_text="收集议题数").first
+    received.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert [c.strip() for c in received.locator("td").all_inner_texts()][1] == "1"  # 清波街道's own column
+    assert "清波门社区" in page.get_by_test_id("ledger").locator("thead").inner_text()
+    _look(page, shoot, "console-ledger")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert open(download.value.path(), "rb").read(2) == b"PK"
+    _on_phone(pages, stack, shoot, "qb-street", [("/ledger", "console-ledger", "收集议题数")])
+
+
 def test_staff_see_the_overdue_task_report_progress_and_complete_it(stack, pages, overdue, shoot) -> None:
     topic_id = overdue["topic_id"]
     page = pages(DESKTOP)

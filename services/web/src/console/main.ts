@@ -32,6 +32,7 @@ const router = createRouter({
     { path: "/offices", component: () => import("./views/Offices.vue"), meta: { title: "辖区社区一览" } },
     { path: "/registry", component: () => import("./views/Registry.vue"), meta: { title: "行政区划" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "议事规则设置" } },
+    { path: "/ledger", component: () => import("./views/Ledger.vue"), meta: { title: "协商议事台账" } },
   ],
 });
 router.afterEach((to) => {

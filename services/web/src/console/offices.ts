@@ -13,6 +13,7 @@ export const OFFICE_SCREENS: OfficeScreen[] = [
   { path: "/offices", title: "辖区社区一览" },
   { path: "/registry", title: "行政区划" },
   { path: "/settings", title: "议事规则设置", alsoFor: ["party_committee"] },
+  { path: "/ledger", title: "协商议事台账" },
 ];
 
 export function isOffice(roles: string[]): boolean {

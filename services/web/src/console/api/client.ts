@@ -6,7 +6,8 @@ export async function staffCall<T>(service: Service, path: string, options: Call
   return call<T>(service, path, { ...options, token: await currentToken() });
 }
 
-/** A PDF only a signed-in user may read: fetched with the bearer, then saved by the browser. */
+/** A file (a PDF, the ledger's Excel or CSV) only a signed-in user may read: fetched with the
+ * bearer, then saved by the browser. */
 export async function downloadPdf(service: Service, path: string, filename: string): Promise<void> {
   const response = await fetch(`/api/${service}${path}`, { headers: { Authorization: `Bearer ${await currentToken()}` } });
   if (!response.ok) {

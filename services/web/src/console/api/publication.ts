@@ -130,3 +130,31 @@ export const reopen = (topicId: string, reason: string, measures: Measure[]) =>
 
 export const escalate = (topicId: string, body: { kind: string; summary: string; ground?: string; note?: string }) =>
   command(`/topics/${topicId}/escalation`, body);
+
+export interface LedgerRow {
+  code: string;
+  name: string | null;
+  level: string;
+  figures: Record<string, number | null>;
+}
+
+/** The ledger (台账) of a division for a period: its own row and the divisions under it. */
+export interface Ledger {
+  division: string;
+  level: string;
+  name: string;
+  period: string;
+  period_zh: string;
+  as_of: string;
+  headers_zh: Record<string, string>;
+  total: LedgerRow;
+  levels: Record<string, LedgerRow[]>;
+}
+
+/** `division`: a 12-digit code or "city"; `period`: 2026, 2026-Q3 or 2026-11. */
+export function ledgerPath(division: string, period: string, format: "json" | "csv" | "xlsx" = "json"): string {
+  return `/ledger?${new URLSearchParams({ division, period, format })}`;
+}
+
+export const ledger = async (division: string, period: string) =>
+  call<Ledger>("publication", ledgerPath(division, period), { token: await currentToken() });
