@@ -35,7 +35,8 @@ from opentelemetry.trace import SpanKind
 from yishi_contracts import Envelope, Event
 
 from . import logs, tracing
-from .metrics import EVENTS_HANDLED, HANDLER_DURATION
+from .metrics import EVENTS_HANDLED, HANDLER_DURATION, observe_each
+from .upsert import STAGED_FROM, column_types, staged
 
 Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[None]]
 BatchHandler = Callable[[asyncpg.Connection, list[Envelope[Any]]], Awaitable[None]]
@@ -119,26 +120,35 @@ class Projection:
 
 
 async def _fresh(conn: asyncpg.Connection, table: str, envelopes: list[Envelope[Any]]) -> list[Envelope[Any]]:
-    """The envelopes not seen before (each id once, in order), now marked seen in ``table``."""
+    """The envelopes not seen before (each id once, in order), now marked seen in ``table``.
+
+    Only the ids that were there already come back (usually none): reading every new id back
+    cost more than writing it."""
     if not envelopes:
         return []
-    rows = await conn.fetch(
-        f"""
-        INSERT INTO {table} (event_id, event_type)
-        SELECT * FROM unnest($1::uuid[], $2::text[])
-        ON CONFLICT DO NOTHING
-        RETURNING event_id
-        """,
-        [e.id for e in envelopes],
-        [e.type for e in envelopes],
-    )
-    fresh = {r["event_id"] for r in rows}
-    kept = []
+    firsts: dict[Any, Envelope[Any]] = {}
     for envelope in envelopes:
-        if envelope.id in fresh:
-            fresh.discard(envelope.id)  # the same event twice in one batch is handled once
-            kept.append(envelope)
-    return kept
+        firsts.setdefault(envelope.id, envelope)  # the same event twice in one batch is handled once
+    if len(firsts) >= STAGED_FROM:
+        given = await staged(conn, table, await column_types(conn, table), ("event_id", "event_type"),
+                             [(e.id, e.type) for e in firsts.values()])
+        values: tuple[list[Any], ...] = ()
+    else:
+        given = "staged AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS g (event_id, event_type))"
+        values = (list(firsts), [e.type for e in firsts.values()])
+    seen = await conn.fetch(
+        f"""
+        WITH {given},
+             kept AS (INSERT INTO {table} (event_id, event_type) SELECT event_id, event_type FROM staged
+                      ON CONFLICT DO NOTHING RETURNING event_id)
+        SELECT event_id FROM staged EXCEPT ALL SELECT event_id FROM kept
+        """,
+        *values,
+    )
+    if not seen:
+        return list(firsts.values())
+    before = {r["event_id"] for r in seen}
+    return [e for i, e in firsts.items() if i not in before]
 
 
 class Handled:
@@ -162,9 +172,7 @@ class Handled:
         for (event_type, outcome), n in outcomes.items():  # a batch's labels looked up once each
             EVENTS_HANDLED.labels(self.service, event_type, outcome).inc(n)
         for event_type, spent in durations.items():
-            histogram = HANDLER_DURATION.labels(self.service, event_type)
-            for seconds in spent:
-                histogram.observe(seconds)
+            observe_each(HANDLER_DURATION.labels(self.service, event_type), spent)
         self._seen.clear()
 
 

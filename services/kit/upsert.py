@@ -2,17 +2,28 @@
 
 Events about one topic arrive from several Kafka topics in no guaranteed order; each
 handler writes only the columns its event knows, so any arrival order gives the same row.
-A batch of events becomes one ``INSERT ... SELECT FROM unnest($1::uuid[], ...) ON CONFLICT
-DO UPDATE`` (one array per column, in asyncpg's binary format; the column types are read from
-the catalog once), and several rows for the same key are merged first (PostgreSQL refuses to
+A few rows become one ``INSERT ... SELECT FROM unnest($1::uuid[], ...) ON CONFLICT DO
+UPDATE`` (one array per column, in asyncpg's binary format; the column types are read from
+the catalog once). Many rows (a catch-up's or a rebuild's batch) are first copied into a
+temporary staging table by binary COPY and upserted from there: asyncpg encodes a COPY's
+rows column by column, where each element of an array parameter is examined for being a
+nested array (three ABC checks per value), which made the arrays cost as much as the
+statement. Either way several rows for the same key are merged first (PostgreSQL refuses to
 update one row twice in a statement), the way upserting them one after another would have
 left it.
+
+The staging table lives in the session's temporary schema (``pg_temp``, one per connection,
+so connections never share it), is emptied by the very statement that reads it, and by the
+end of every transaction (``ON COMMIT DELETE ROWS``). It needs a session of its own per
+connection: behind a transaction-pooling proxy (PgBouncer in transaction mode) point the
+services at PostgreSQL directly, as their LISTEN and advisory locks already need.
 """
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -82,7 +93,8 @@ async def upsert_rows(
     if not rows:
         return []
     columns = list(rows[0])
-    if any(list(row) != columns for row in rows):
+    names = rows[0].keys()
+    if any(row.keys() != names for row in rows):
         raise ValueError(f"rows upserted into {table} together must have the same columns")
     settable = [c for c in columns if c not in key and c not in inserted]
     sets = [f"{c} = GREATEST(t.{c}, EXCLUDED.{c})" if c in latest else f"{c} = EXCLUDED.{c}" for c in settable]
@@ -90,28 +102,79 @@ async def upsert_rows(
     if unknown := [c for c in columns if c not in types]:
         raise ValueError(f"{table} has no column {', '.join(unknown)}")
     listed = ", ".join(columns)
-    arrays = ", ".join(f"${i}::{_carried(types[c])}[]" for i, c in enumerate(columns, 1))
-    selected = ", ".join(_from_carried(c, types[c]) for c in columns)
-    sql = (
-        f"INSERT INTO {table} AS t ({listed}) SELECT {selected} FROM unnest({arrays}) AS u ({listed}) "
+    kept = _one_per_key(rows, key=key, inserted=inserted, latest=latest, newest_by=newest_by)
+    values: list[list[Any]] = []
+    if len(kept) >= STAGED_FROM and not conn.is_in_transaction():  # the staged rows last until its end
+        async with conn.transaction():
+            return await upsert_rows(conn, table, kept, key=key, inserted=inserted, latest=latest,
+                                     newest_by=newest_by, returning=returning, updated_only=updated_only)
+    if len(kept) >= STAGED_FROM:
+        ctes = [await staged(conn, table, types, columns, _records(kept, columns, types))]
+        source = f"SELECT {', '.join(_from_staged(c, types[c]) for c in columns)} FROM staged AS u"
+    else:
+        ctes = []
+        arrays = ", ".join(f"${i}::{_carried(types[c])}[]" for i, c in enumerate(columns, 1))
+        source = f"SELECT {', '.join(_from_carried(c, types[c]) for c in columns)} FROM unnest({arrays}) AS u ({listed})"
+        values = [
+            [None if row[c] is None else as_json(row[c]) for row in kept] if _as_json_text(types[c])
+            else [row[c] for row in kept]
+            for c in columns
+        ]
+    insert = (
+        f"INSERT INTO {table} AS t ({listed}) {source} "
         f"ON CONFLICT ({', '.join(key)}) DO " + (f"UPDATE SET {', '.join(sets)}" if sets else "NOTHING")
         + (f" WHERE t.{newest_by} IS NULL OR t.{newest_by} <= EXCLUDED.{newest_by}" if newest_by and sets else "")
-        + (f" RETURNING {', '.join(returning)}" if returning else "")
     )
     if returning and updated_only:  # xmax is 0 on a row this statement inserted
-        sql = (f"WITH written AS ({sql}, (t.xmax = 0) AS yishi_inserted) "
-               f"SELECT {', '.join(returning)} FROM written WHERE NOT yishi_inserted")
-    kept = newest(rows, key=key, by=newest_by) if newest_by else merged(
-        rows, key=key, inserted=inserted, latest=latest)
-    values = [
-        [None if row[c] is None else as_json(row[c]) for row in kept] if _as_json_text(types[c])
-        else [row[c] for row in kept]
-        for c in columns
-    ]
+        ctes.append(f"written AS ({insert} RETURNING {', '.join(returning)}, (t.xmax = 0) AS yishi_inserted)")
+        sql = f"SELECT {', '.join(returning)} FROM written WHERE NOT yishi_inserted"
+    else:
+        sql = insert + (f" RETURNING {', '.join(returning)}" if returning else "")
+    if ctes:
+        sql = f"WITH {', '.join(ctes)} {sql}"
     if returning:
         return await conn.fetch(sql, *values)
     await conn.execute(sql, *values)
     return []
+
+
+STAGED_FROM = 100
+"""From how many rows an upsert goes through COPY and a staging table: below, one statement's
+round trip matters more than encoding a few arrays (a live event, a small batch)."""
+
+
+def _one_per_key(rows: Sequence[Row], *, key: Sequence[str], inserted: Sequence[str], latest: Sequence[str],
+                 newest_by: str | None) -> Sequence[Row]:
+    if len(key) == 1:  # the usual case, checked cheaply: no key twice, nothing to merge
+        (k,) = key
+        if len({row[k] for row in rows}) == len(rows):
+            return rows
+    return newest(rows, key=key, by=newest_by) if newest_by else merged(rows, key=key, inserted=inserted, latest=latest)
+
+
+async def staged(conn: asyncpg.Connection, table: str, types: Mapping[str, str], columns: Sequence[str],
+                 records: list[tuple[Any, ...]]) -> str:
+    """COPY ``records`` (values of ``columns``, JSON as text) into the connection's staging table
+    for ``table``, and return the CTE ``staged`` that reads them out of it (and empties it).
+    Must run in the transaction of the statement that uses the CTE."""
+    stage = f"yishi_stage_{table}"
+    defined = ", ".join(f"{c} {'text' if t in ('json', 'jsonb') else t}" for c, t in types.items())
+    await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({defined}) ON COMMIT DELETE ROWS")
+    await conn.copy_records_to_table(stage, schema_name="pg_temp", columns=list(columns), records=records)
+    return f"staged AS (DELETE FROM pg_temp.{stage} RETURNING {', '.join(columns)})"
+
+
+def _records(rows: Sequence[Row], columns: list[str], types: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The rows as COPY's tuples, JSON values as text."""
+    values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+    records = [values(row) for row in rows]
+    if json_at := [i for i, c in enumerate(columns) if types[c] in ("json", "jsonb")]:
+        records = [tuple(as_json(v) if v is not None and i in json_at else v for i, v in enumerate(r)) for r in records]
+    return records
+
+
+def _from_staged(column: str, sql_type: str) -> str:
+    return f"u.{column}::{sql_type}" if sql_type in ("json", "jsonb") else f"u.{column}"
 
 
 _COLUMN_TYPES: dict[str, dict[str, str]] = {}

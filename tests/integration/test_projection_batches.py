@@ -34,6 +34,7 @@ from yishi_contracts import (
 
 from services.kit.db import connect
 from services.kit.projection import Projection, apply_once
+from services.kit.upsert import STAGED_FROM
 from services.system.catalog import app_module
 from tests.unit.factories import COMMUNITY, adopted, researched, screened, submitted
 
@@ -252,3 +253,28 @@ def test_a_view_handles_each_event_type_in_one_way_only() -> None:
 
     with pytest.raises(ValueError, match="already has a view handler for TopicScreened"):
         view.on_batch(TopicScreened)(lambda conn, envelopes: None)  # type: ignore[arg-type, return-value]
+
+
+async def test_a_large_batch_is_marked_seen_by_copy_and_still_applies_each_event_once(make_database) -> None:
+    """From STAGED_FROM events the ids go through COPY: the first copy of an event in the batch
+    is applied, its second copy and the events of an earlier batch are not."""
+    calls: list[tuple[str, Any]] = []
+    view = recording(calls)
+    earlier = [wrap(submitted(), INTAKE.source, day(0)) for _ in range(3)]
+    fresh = [wrap(submitted(), INTAKE.source, day(1)) for _ in range(STAGED_FROM)]
+    batch = [*fresh[:50], earlier[1], fresh[10], *fresh[50:], earlier[0]]
+    service = f"batches-{uuid4().hex[:6]}"
+    conn = await connect(make_database("intake"))
+    try:
+        async with conn.transaction():
+            await apply_once(conn, view, earlier, service=service, reactions=False)
+        calls.clear()
+        async with conn.transaction():
+            applied = await apply_once(conn, view, batch, service=service, reactions=False)
+        marked = await conn.fetchval("SELECT count(*) FROM processed_events")
+    finally:
+        await conn.close()
+    assert applied == STAGED_FROM
+    assert calls == [("batch", [e.id for e in fresh])], "each new event once, in the order first seen"
+    assert marked == STAGED_FROM + len(earlier)
+    assert _counted(service, fresh[0].type, "duplicate") == 3
