@@ -7,6 +7,9 @@ times submit → visible in the council's queue at 50/s and 200/s against raw pr
 ``ledger`` times the 台账 of a year over 5,000 communities × 100 topics seeded by COPY.
 Each prints its figures per run and the ratios. Servers: the test suite's (YISHI_TEST_*
 variables, or local processes it starts).
+The backbone also prints the CPU time this process spent per event in the raw consumer and in
+the rebuild (everything of the process: fetching, parsing, encoding), steadier than a rate
+when the machine is shared.
 ``--rebuild-only`` runs one long rebuild instead (tests/bench/rebuild.py); the backbone
 scenario also commits rows at a steady rate and times the relay's commit → Kafka ack.
 """
@@ -15,6 +18,7 @@ import argparse
 import asyncio
 import logging
 import statistics
+import time
 import uuid
 
 from services.kit.collector import tune_collector
@@ -37,10 +41,15 @@ async def one_run(infra, n: int, *, latency_rate: float, latency_seconds: float)
     service_db = infra.create_database(f"bench_{yishi.SERVICE}_{run}")
     migrate.upgrade(yishi.SERVICE, service_db)
     figures = {"raw produce": await raw.produce(infra.bootstrap_servers, raw_topic, wire)}
+    cpu = time.process_time()
     figures["raw getmany+validate+COPY"] = await raw.consume_into_postgres(infra.bootstrap_servers, raw_topic, raw_db, n)
+    cpu_raw = (time.process_time() - cpu) / n * 1e6
     figures["relay drain"] = await yishi.relay_drain(service_db, infra.bootstrap_servers, prefix, envelopes)
     figures["projection catch-up (live)"] = await yishi.live_catch_up(service_db, infra.bootstrap_servers, prefix, n)
+    cpu = time.process_time()
     figures["rebuild"], _ = await yishi.replay(service_db, infra.bootstrap_servers, prefix)
+    figures["raw getmany+validate+COPY CPU µs"] = cpu_raw
+    figures["rebuild CPU µs"] = (time.process_time() - cpu) / n * 1e6
     steady = dict(rate=latency_rate, seconds=latency_seconds)
     figures["relay commit→ack p50 ms"], figures["relay commit→ack p99 ms"] = await relay.commit_to_ack(
         service_db, infra.bootstrap_servers, f"{prefix}latency", **steady)
@@ -65,8 +74,9 @@ def table(runs: list[dict[str, float]], unit: str = "", width: int = 34) -> str:
     lines = [f"{'measure':{width}} " + " ".join(f"{'run ' + str(i + 1):>10}" for i in range(len(runs))) + f" {'median':>10}"]
     for name in runs[0]:
         values = [r[name] for r in runs]
-        digits = 1 if name.endswith(" ms") else (0 if max(abs(v) for v in values) >= 100 else 2)
-        label = name if name.endswith(" ms") else name + unit
+        timed = name.endswith((" ms", " µs"))  # a time, not a rate
+        digits = 1 if timed else (0 if max(abs(v) for v in values) >= 100 else 2)
+        label = name if timed else name + unit
         lines.append(f"{label:{width}} " + " ".join(f"{v:10.{digits}f}" for v in values)
                      + f" {statistics.median(values):10.{digits}f}")
     return "\n".join(lines)
@@ -79,6 +89,9 @@ def report(runs: list[dict[str, float]]) -> str:
         values = [r[ours] / r[theirs] for r in runs]
         lines.append(f"{ours + ' / ' + theirs.split(' ')[1]:34} " + " ".join(f"{v:10.2f}" for v in values)
                      + f" {statistics.median(values):10.2f}  (≥ {goal})")
+    values = [r["raw getmany+validate+COPY CPU µs"] / r["rebuild CPU µs"] for r in runs]
+    lines.append(f"{'rebuild CPU/event: raw / ours':34} " + " ".join(f"{v:10.2f}" for v in values)
+                 + f" {statistics.median(values):10.2f}  (the rebuild's ratio once the database keeps up)")
     for name, limit in LIMITS:
         values = [r[name] for r in runs]
         lines.append(f"{name:34} " + " ".join(f"{v:10.1f}" for v in values)
