@@ -24,7 +24,7 @@ def upgrade() -> None:
             route          text        NOT NULL,
             request_digest text        NOT NULL,
             status         smallint,
-            body           jsonb,
+            body           json,          -- json, not jsonb: a replay keeps the answer's key order
             kept_at        timestamptz NOT NULL,
             PRIMARY KEY (service, actor_id, key)
         );
