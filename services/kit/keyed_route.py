@@ -25,6 +25,8 @@ from .idempotency import (
     HEADER, KEY_MAX_LENGTH, KEY_PATTERN, REPLAYED, KeptAnswer, KeyedRequest, checked_key, expired_before, replayed,
     request_digest,
 )
+from .metrics import IDEMPOTENT_REPLAYS
+from .refusal import Refusal
 
 if TYPE_CHECKING:
     from .runtime import ServiceRuntime
@@ -59,8 +61,14 @@ class _NotKept(Exception):
         self.response = response
 
 
-def _replay(kept: KeptAnswer) -> Response:
-    return JSONResponse(kept.body, status_code=kept.status, headers={REPLAYED: "true"})
+def _replay(request: KeyedRequest, kept: KeptAnswer) -> Response:
+    try:
+        same = replayed(request, kept)
+    except Refusal:
+        IDEMPOTENT_REPLAYS.labels(request.service, "reused").inc()
+        raise
+    IDEMPOTENT_REPLAYS.labels(request.service, "replayed").inc()
+    return JSONResponse(same.body, status_code=same.status, headers={REPLAYED: "true"})
 
 
 async def answer_once(
@@ -72,7 +80,7 @@ async def answer_once(
         async with runtime.units.holding() as unit:
             kept = await store.claim(unit.conn, request, now=now, expired_before=expired_before(now))
             if kept is not None:
-                return _replay(replayed(request, kept))
+                return _replay(request, kept)
             response = await respond()
             if not 200 <= response.status_code < 300:
                 raise _NotKept(response)

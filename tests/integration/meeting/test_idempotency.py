@@ -6,6 +6,8 @@ import asyncio
 from datetime import timedelta
 from uuid import UUID, uuid4
 
+from prometheus_client import REGISTRY
+
 from .harness import CHAIR, Harness, now, researched, roster, screened, submitted
 
 COMMUNITY = "330102001051"  # 清波门社区
@@ -38,6 +40,11 @@ def _convene(topic: UUID, place: str = "社区议事厅") -> dict:
             "agenda": [str(topic)], "place": place}
 
 
+def _counted(outcome: str) -> float:
+    labels = {"service": "meeting", "outcome": outcome}
+    return REGISTRY.get_sample_value("yishi_idempotent_replays_total", labels) or 0.0
+
+
 def _keyed(meeting: Harness, key: str) -> dict[str, str]:
     return {**meeting.token(CHAIR, "council_chair", scope=COMMUNITY), "Idempotency-Key": key}
 
@@ -46,7 +53,7 @@ async def test_a_convene_sent_twice_with_one_key_convenes_one_meeting(meeting: H
     await meeting.send(roster(COMMUNITY))
     await meeting.wait_roster(COMMUNITY)
     first_topic, raced_topic = await _ready_topics(meeting, 2)
-    before = await _meetings(meeting)
+    before, replays, reuses = await _meetings(meeting), _counted("replayed"), _counted("reused")
     body = _convene(first_topic)
     async with meeting.client() as http:
         first = await http.post("/meetings", json=body, headers=_keyed(meeting, "convene-1"))
@@ -69,6 +76,7 @@ async def test_a_convene_sent_twice_with_one_key_convenes_one_meeting(meeting: H
         assert raced[0].json() == raced[1].json()
         assert sorted(r.headers.get("idempotent-replayed", "") for r in raced) == ["", "true"]
         assert await _meetings(meeting) == before + 2, "two requests at once with one key: one meeting"
+    assert (_counted("replayed") - replays, _counted("reused") - reuses) == (2, 1), "counted for the operator"
 
 
 async def test_a_refusal_is_not_kept_and_a_malformed_key_is_a_400(meeting: Harness) -> None:
