@@ -38,6 +38,11 @@ KEYED_ANSWERS: dict[int | str, dict[str, Any]] = {
                          "Idempotency-Key was already used for a different request (error: idempotency_key_reused)"},
 }
 
+REPLAY_HEADER = {REPLAYED: {
+    "description": "true: this is the answer kept for the request's Idempotency-Key; nothing was carried out again",
+    "schema": {"type": "string", "enum": ["true"]},
+}}
+
 
 def idempotency_key(
     key: Annotated[str | None, Header(
@@ -99,7 +104,8 @@ class KeyedRoute(APIRoute):
             if not any(d.dependency is idempotency_key for d in dependencies):  # not again when included
                 dependencies.append(Depends(idempotency_key))
             kwargs["dependencies"] = dependencies
-            kwargs["responses"] = {**KEYED_ANSWERS, **(kwargs.get("responses") or {})}
+            success = kwargs.get("status_code") or 200
+            kwargs["responses"] = {**KEYED_ANSWERS, success: {"headers": REPLAY_HEADER}, **(kwargs.get("responses") or {})}
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
