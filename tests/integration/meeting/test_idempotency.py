@@ -25,6 +25,9 @@ async def _events(meeting: Harness, stream_prefix: str) -> int:
 
 
 async def _ready_topics(meeting: Harness, n: int) -> list[UUID]:
+    """A council on the roster (each test sends it: any one may run alone) and ``n`` researched topics."""
+    await meeting.send(roster(COMMUNITY))
+    await meeting.wait_roster(COMMUNITY)
     topics = [uuid4() for _ in range(n)]
     for topic in topics:
         await meeting.send(submitted(topic, COMMUNITY))
@@ -50,8 +53,6 @@ def _keyed(meeting: Harness, key: str) -> dict[str, str]:
 
 
 async def test_a_convene_sent_twice_with_one_key_convenes_one_meeting(meeting: Harness) -> None:
-    await meeting.send(roster(COMMUNITY))
-    await meeting.wait_roster(COMMUNITY)
     first_topic, raced_topic = await _ready_topics(meeting, 2)
     before, replays, reuses = await _meetings(meeting), _counted("replayed"), _counted("reused")
     body = _convene(first_topic)
@@ -80,7 +81,6 @@ async def test_a_convene_sent_twice_with_one_key_convenes_one_meeting(meeting: H
 
 
 async def test_a_refusal_is_not_kept_and_a_malformed_key_is_a_400(meeting: Harness) -> None:
-    await meeting.wait_roster(COMMUNITY)
     [topic] = await _ready_topics(meeting, 1)
     before = await _meetings(meeting)
     async with meeting.client() as http:
@@ -109,12 +109,20 @@ async def test_a_refusal_is_not_kept_and_a_malformed_key_is_a_400(meeting: Harne
         two = await http.post(f"/meetings/{mid}/attendance", json=arrive_m2, headers=keyed)
         assert one.status_code == two.status_code == 200 and one.json() == two.json()
         assert await _events(meeting, f"meeting:{mid}") == events
+
+        # Keyed commands on one meeting at once, each with its own key: the losers of the race
+        # decide again inside their held transaction (a savepoint each), and every one counts.
+        people = ["m4", "m5", "m6", "m7"]
+        raced = await asyncio.gather(*(
+            http.post(f"/meetings/{mid}/attendance", json={"person_id": p, "movement": "arrived"},
+                      headers={**staff, "Idempotency-Key": f"arrive-{p}"}) for p in people))
+        assert [r.status_code for r in raced] == [200] * len(people), [r.text for r in raced]
+        assert await _events(meeting, f"meeting:{mid}") == events + len(people)
         assert await _meetings(meeting) == before + 1
 
 
 async def test_keys_are_the_actors_own(meeting: Harness) -> None:
     """One key sent by two people is two keys: neither gets the other's answer."""
-    await meeting.wait_roster(COMMUNITY)
     [topic] = await _ready_topics(meeting, 1)
     async with meeting.client() as http:
         convened = await http.post("/meetings", json=_convene(topic), headers=_keyed(meeting, "shared-key"))
