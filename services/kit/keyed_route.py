@@ -73,6 +73,8 @@ def _replay(request: KeyedRequest, kept: KeptAnswer) -> Response:
         IDEMPOTENT_REPLAYS.labels(request.service, "reused").inc()
         raise
     IDEMPOTENT_REPLAYS.labels(request.service, "replayed").inc()
+    if same.body is None:  # an answer without a body (204)
+        return Response(status_code=same.status, headers={REPLAYED: "true"})
     return JSONResponse(same.body, status_code=same.status, headers={REPLAYED: "true"})
 
 
@@ -89,7 +91,8 @@ async def answer_once(
             response = await respond()
             if not 200 <= response.status_code < 300:
                 raise _NotKept(response)
-            await store.keep(unit.conn, request, response.status_code, json.loads(bytes(response.body)))
+            body = bytes(response.body)
+            await store.keep(unit.conn, request, response.status_code, json.loads(body) if body else None)
             return response
     except _NotKept as not_kept:
         return not_kept.response
