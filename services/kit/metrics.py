@@ -56,6 +56,11 @@ READY = Gauge("yishi_ready", "1 when the last readiness check passed (database, 
 COMMAND_CONFLICTS = Counter(
     "yishi_command_conflicts_total", "Commands decided again after a concurrent change to their stream"
 )
+IDEMPOTENT_REPLAYS = Counter(
+    "yishi_idempotent_replays_total",
+    "Commands sent again with their Idempotency-Key, by outcome: replayed (the kept answer), reused (422)",
+    ["service", "outcome"],
+)
 
 
 def observe_each(histogram: Histogram, values: Iterable[float]) -> None:

@@ -24,7 +24,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.params import NoCast
 from yishi_contracts import Stream, dead_letter_topic
 
-from . import tracing
+from . import idempotency_store, tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
 from .batches import read_past_unreadable_names, undecoded_batches
@@ -33,6 +33,7 @@ from .db import create_pool
 from .deadletter import DeadLetterPublisher
 from .errors import install_error_handlers
 from .health import health_router, keep_observing, observe_pool
+from .idempotency import expired_before
 from .http import MAX_BODY_BYTES, NOT_READY, BodyLimit, document, serve_docs
 from .http_metrics import HttpMetrics
 from .kafka_security import faststream_security
@@ -118,6 +119,17 @@ class ServiceRuntime(Generic[V]):
             )
         if self.projection is not None:
             self._subscribe(self.projection)
+        self.every_tick(self.forget_expired_keys)
+
+    async def forget_expired_keys(self) -> None:
+        """Prune the idempotency keys past their retention: on the runtime's timer rather than in
+        a request (no answer waits on it) or in the relay's loop (which wakes for the outbox,
+        and idles when nothing is published); one indexed DELETE per tick."""
+        async with self._require_pool().acquire() as conn:
+            forgotten = await idempotency_store.prune(conn, service=self.settings.service,
+                                                      expired_before=expired_before(self.clock.now()))
+        if forgotten:
+            log.info("forgot %d idempotency keys past their retention", forgotten)
 
     def _require_pool(self) -> asyncpg.Pool:
         if self.pool is None:

@@ -9,6 +9,7 @@ caller's transaction. ``services.kit.fakes`` has the in-memory one for unit test
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
@@ -97,7 +98,12 @@ class PostgresUnitOfWork(Generic[V]):
 
 
 class PostgresUnits(Generic[V]):
-    """Makes units of work on a pool (a new transaction each) or on a connection already in one."""
+    """Makes units of work on a pool (a new transaction each) or on a connection already in one.
+
+    Inside :meth:`holding` (a request sent with an idempotency key) every unit of work of the
+    request is a savepoint in the one transaction held, and queries read on its connection:
+    the request's answer is kept in the transaction that records its events, and what the
+    answer reads includes them."""
 
     def __init__(
         self,
@@ -115,6 +121,7 @@ class PostgresUnits(Generic[V]):
         self._now = now
         self._projection = projection
         self._service = service
+        self._held: ContextVar[PostgresUnitOfWork[V] | None] = ContextVar(f"{service}-held-unit", default=None)
 
     def on(self, conn: asyncpg.Connection) -> PostgresUnitOfWork[V]:
         """A unit of work inside the caller's transaction (a reaction in a consumer's batch)."""
@@ -125,11 +132,32 @@ class PostgresUnits(Generic[V]):
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[PostgresUnitOfWork[V]]:
+        held = self._held.get()
+        if held is not None:
+            # A savepoint: a conflict undoes this attempt only, and the command path decides again.
+            async with held.conn.transaction():
+                yield held
+            return
         async with self._pool().acquire() as conn, conn.transaction():
             yield self.on(conn)
 
     @asynccontextmanager
+    async def holding(self) -> AsyncIterator[PostgresUnitOfWork[V]]:
+        """One transaction for everything the caller's task does until the block ends."""
+        async with self._pool().acquire() as conn, conn.transaction():
+            unit = self.on(conn)
+            token = self._held.set(unit)
+            try:
+                yield unit
+            finally:
+                self._held.reset(token)
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[V]:
         """The views port on a pooled connection, for queries (no transaction, nothing recorded)."""
+        held = self._held.get()
+        if held is not None:
+            yield held.views
+            return
         async with self._pool().acquire() as conn:
             yield self._views(conn)

@@ -10,6 +10,7 @@ from yishi_contracts import CommunityId
 from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..domain.council import Council, MemberCategory
@@ -72,7 +73,7 @@ def council_view(council: Council, today: date) -> dict[str, Any]:
 
 
 def councils_router(service: Service[CouncilViews]) -> APIRouter:
-    router = APIRouter(tags=["council"])
+    router = APIRouter(tags=["council"], route_class=KeyedRoute)
     Signed = Annotated[Actor, Depends(authenticated)]
 
     def view(council: Council) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yishi_contracts import DivisionLevel
 
 from services.kit.auth import Actor, authenticated
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..adapters.division_csv import read_code_list
@@ -60,7 +61,7 @@ def division_view(view: DivisionView) -> dict[str, Any]:
 
 
 def registry_router(service: Service[CouncilViews]) -> APIRouter:
-    router = APIRouter(tags=["council: registry 行政区划"])
+    router = APIRouter(tags=["council: registry 行政区划"], route_class=KeyedRoute)
     Signed = Annotated[Actor, Depends(authenticated)]
 
     async def shown(code: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from yishi_contracts import Feasibility, Invitee, ResearchCompleted
 from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..domain.research import Research
@@ -71,7 +72,7 @@ TOPIC_KEYS = ("topic_id", "community_id", "title", "description", "location", "s
 
 
 def research_router(service: Service[CouncilViews]) -> APIRouter:
-    router = APIRouter(tags=["council: research 议前调研"])
+    router = APIRouter(tags=["council: research 议前调研"], route_class=KeyedRoute)
     Signed = Annotated[Actor, Depends(authenticated)]
 
     async def step(topic_id: UUID, actor: Actor, decide: ResearchDecision) -> dict[str, Any]:

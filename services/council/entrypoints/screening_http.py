@@ -13,6 +13,7 @@ from yishi_contracts.events.council import Accepted, Explanation, Merged, Reject
 
 from services.kit.auth import Actor, Role, authenticated, require
 from services.kit.errors import status_of
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..domain.screening import Decision, ScreeningTemplate
@@ -84,7 +85,7 @@ def _template_view(t: ScreeningTemplate) -> dict[str, Any]:
 
 
 def screening_router(service: Service[CouncilViews]) -> APIRouter:
-    router = APIRouter(tags=["council: screening 确定议题"])
+    router = APIRouter(tags=["council: screening 确定议题"], route_class=KeyedRoute)
     Signed = Annotated[Actor, Depends(authenticated)]
 
     @router.post("/topics/{topic_id}/screening", status_code=201, summary="Screen one topic (确定议题)")

@@ -7,21 +7,17 @@ receipt again, and a reuse for a different request is refused instead of being a
 someone else's receipt while the new topic is silently dropped.
 """
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass
 
 from yishi_contracts import SubmitterKind
 
-from services.kit.refusal import INVALID, RefusalKind
+from services.kit.idempotency import KEY_MAX_LENGTH, KEY_PATTERN, canonical_digest, checked_key
+from services.kit.refusal import INVALID
 
 from .submission import SubmissionRefused, SubmitTopic
 
-KEY_MAX_LENGTH = 100
-KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"
-"""Visible ASCII, inner spaces allowed (as a JSON Schema pattern too)."""
-_KEY = re.compile(KEY_PATTERN)
+__all__ = ["KEY_MAX_LENGTH", "KEY_PATTERN", "RESIDENT", "IdempotencyKey", "caller_of", "checked_key", "ensure_same_request",
+           "idempotency", "request_digest"]
 RESIDENT = "resident"
 """The caller of every resident's submission: a resident's key is scoped by community alone."""
 
@@ -33,33 +29,6 @@ class IdempotencyKey:
     key: str
     caller: str
     request_digest: str
-
-
-def _refused(message_zh: str, message_en: str) -> SubmissionRefused:
-    return SubmissionRefused("invalid_idempotency_key", message_zh, message_en, kind=RefusalKind.malformed)
-
-
-def checked_key(raw: str | None) -> str | None:
-    """The key as sent (None: no header), or a 400 refusal saying what is wrong with it."""
-    if raw is None:
-        return None
-    if not raw.strip():
-        raise _refused(
-            "Idempotency-Key 不能为空：请发送 1 至 100 个可见 ASCII 字符（如 UUID），或不发送该请求头",
-            "Idempotency-Key is empty: send 1 to 100 visible ASCII characters (a UUID, say), or no such header",
-        )
-    if len(raw) > KEY_MAX_LENGTH:
-        raise _refused(
-            f"Idempotency-Key 过长（{len(raw)} 个字符），最多 {KEY_MAX_LENGTH} 个",
-            f"Idempotency-Key has {len(raw)} characters; at most {KEY_MAX_LENGTH} are allowed",
-        )
-    if not _KEY.fullmatch(raw):
-        raise _refused(
-            "Idempotency-Key 只能包含可见的 ASCII 字符（字母、数字、符号，如 UUID），不能有控制字符或首尾空格",
-            "Idempotency-Key may contain visible ASCII characters only (letters, digits, symbols: a UUID, say), "
-            "no control characters and no leading or trailing space",
-        )
-    return raw
 
 
 def caller_of(command: SubmitTopic) -> str:
@@ -83,8 +52,7 @@ def request_digest(command: SubmitTopic, contact_name: str | None, contact_phone
         "staff_id": command.staff_id,
         "contact": {"name": contact_name, "phone": contact_phone},
     }
-    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return canonical_digest(canonical)
 
 
 def idempotency(

@@ -11,9 +11,9 @@ from yishi_contracts.base import OneLine, Paragraphs
 from yishi_contracts.events import intake as events
 
 from services.kit.auth import Actor, authenticated
+from services.kit.idempotency import KEY_MAX_LENGTH, KEY_PATTERN, REPLAYED
 from services.kit.ports import Service
 
-from ..domain.idempotency import KEY_MAX_LENGTH, KEY_PATTERN
 from ..domain.receipt import normalise_receipt_code, unreadable_receipt_code
 from ..domain.submission import SubmitTopic
 from ..service_layer.look_up_receipt import look_up_receipt
@@ -34,8 +34,6 @@ IdempotencyKey = Annotated[str | None, Header(
     # Documented here, checked by the use case, which says what is wrong in both languages.
     json_schema_extra={"minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
 )]
-REPLAYED = "Idempotent-Replayed"
-"""Set on the answer to a replay: the receipt is the one the first request got."""
 KEYED = {
     400: {"description": "Idempotency-Key 格式不正确 / the Idempotency-Key is empty, too long or not visible ASCII"
                          " (error: invalid_idempotency_key)"},

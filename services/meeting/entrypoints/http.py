@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends
 from yishi_contracts import CommunityId
 
 from services.kit.auth import Actor, Role, authenticated, require
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..domain import Movement
@@ -37,7 +38,7 @@ AGENDA_READERS = (Role.council_chair, Role.council_member, Role.staff, Role.part
 
 
 def meeting_router(service: Service[MeetingViews]) -> APIRouter:
-    router = APIRouter(tags=["meeting"])
+    router = APIRouter(tags=["meeting"], route_class=KeyedRoute)
 
     async def show(done: uc.Done) -> dict[str, Any]:
         return await shown(service, done.after, done.history)

@@ -10,6 +10,7 @@ from yishi_contracts import Envelope, EscalationGround, EscalationKind, Measure
 from yishi_contracts.base import OneLine, Paragraphs
 
 from services.kit.auth import Actor, authenticated
+from services.kit.keyed_route import KeyedRoute
 from services.kit.ports import Service
 
 from ..service_layer import disclosures, escalation, implementation
@@ -59,7 +60,7 @@ def _events(envelopes: list[Envelope[Any]]) -> list[dict[str, Any]]:
 
 def staff_router(service: Service[PublicationViews], config: PublicationConfig) -> APIRouter:
     """Each command says which roles may run it; the command path checks them and the community."""
-    router = APIRouter(tags=["publication staff"])
+    router = APIRouter(tags=["publication staff"], route_class=KeyedRoute)
 
     @router.post("/topics/{topic_id}/objections/{objection_id}/assessment",
                  summary="Assess an objection (异议认定); a substantive one returns the topic to the council")

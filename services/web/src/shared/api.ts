@@ -30,22 +30,37 @@ export interface CallOptions {
   idempotencyKey?: string;
 }
 
+/** Answers after which a keyed command is sent again by itself: the gateway or the service was
+ * briefly away. With its Idempotency-Key the API carries it out once however often it arrives. */
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+const RETRY_DELAYS_MS = [500, 1500];
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function send(url: string, request: RequestInit, retries: number[]): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(url, request);
+      if (!RETRIED_STATUSES.has(response.status) || attempt >= retries.length) return response;
+    } catch {
+      if (attempt >= retries.length) throw new ApiRefusal(0, "network", "网络连接失败，请检查网络后重试");
+    }
+    await pause(retries[attempt]);
+  }
+}
+
 export async function call<T>(service: Service, path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (options.csv !== undefined) headers["Content-Type"] = "text/csv; charset=utf-8";
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
-  let response: Response;
-  try {
-    response = await fetch(`/api/${service}${path}`, {
-      method: options.method ?? (options.body === undefined && options.csv === undefined ? "GET" : "POST"),
-      headers,
-      body: options.csv ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    });
-  } catch {
-    throw new ApiRefusal(0, "network", "网络连接失败，请检查网络后重试");
-  }
+  const request: RequestInit = {
+    method: options.method ?? (options.body === undefined && options.csv === undefined ? "GET" : "POST"),
+    headers,
+    body: options.csv ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  };
+  const response = await send(`/api/${service}${path}`, request, options.idempotencyKey ? RETRY_DELAYS_MS : []);
   const text = await response.text();
   let data: unknown = null;
   try {

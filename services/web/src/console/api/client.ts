@@ -6,6 +6,12 @@ export async function staffCall<T>(service: Service, path: string, options: Call
   return call<T>(service, path, { ...options, token: await currentToken() });
 }
 
+/** A staff command (a POST): sent with the user action's Idempotency-Key (shared/once.ts), so a
+ * retry or a second click of one action is carried out once by the API. */
+export function staffCommand<T>(service: Service, path: string, idempotencyKey: string, body?: unknown): Promise<T> {
+  return staffCall<T>(service, path, { method: "POST", body, idempotencyKey });
+}
+
 /** A file (a PDF, the ledger's Excel or CSV) only a signed-in user may read: fetched with the
  * bearer, then saved by the browser. */
 export async function downloadPdf(service: Service, path: string, filename: string): Promise<void> {

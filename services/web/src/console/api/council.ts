@@ -1,4 +1,4 @@
-import { staffCall } from "./client";
+import { staffCall, staffCommand } from "./client";
 
 // The council service's calls behind the council, research and screening screens.
 
@@ -28,13 +28,14 @@ export interface Nomination {
 }
 
 export const councilOf = (community: string) => staffCall<Council>("council", `/communities/${community}/council`);
-export const formCouncil = (community: string) => staffCall<Council>("council", "/councils", { body: { community_id: community } });
+export const formCouncil = (community: string, key: string) =>
+  staffCommand<Council>("council", "/councils", key, { community_id: community });
 export const appointChair = (council: string, chair: { member_id: string; name: string }) =>
   staffCall<Council>("council", `/councils/${council}/chair`, { method: "PUT", body: chair });
-export const nominate = (council: string, nomination: Nomination) =>
-  staffCall<Council>("council", `/councils/${council}/members`, { body: nomination });
-export const confirm = (council: string, member: string) =>
-  staffCall<Council>("council", `/councils/${council}/members/${encodeURIComponent(member)}/confirmation`, { method: "POST" });
+export const nominate = (council: string, nomination: Nomination, key: string) =>
+  staffCommand<Council>("council", `/councils/${council}/members`, key, nomination);
+export const confirm = (council: string, member: string, key: string) =>
+  staffCommand<Council>("council", `/councils/${council}/members/${encodeURIComponent(member)}/confirmation`, key);
 
 export interface ListedTopic {
   topic_id: string;
@@ -76,13 +77,17 @@ export interface CouncilTopic {
 export const topic = (id: string) => staffCall<CouncilTopic>("council", `/topics/${id}`);
 
 type Step = { topic_id: string; research: Research };
-const research = (id: string, step: string, body?: unknown, method: "POST" | "PUT" = "POST") =>
-  staffCall<Step>("council", `/topics/${id}/research/${step}`, { method, body });
-export const assign = (id: string, memberIds: string[]) => research(id, "researchers", { member_ids: memberIds });
-export const recordVisit = (id: string, visit: { visited_on: string; place: string; notes: string }) => research(id, "visits", visit);
-export const recordFindings = (id: string, findings: { findings: string; feasibility: string }) => research(id, "findings", findings);
-export const draftPlan = (id: string, plan: { plan: string; invitees: Invitee[] }) => research(id, "plan", plan, "PUT");
-export const completeResearch = (id: string) => staffCall<unknown>("council", `/topics/${id}/research/completion`, { method: "POST" });
+const research = (id: string, step: string, key: string, body?: unknown) =>
+  staffCommand<Step>("council", `/topics/${id}/research/${step}`, key, body);
+export const assign = (id: string, memberIds: string[], key: string) => research(id, "researchers", key, { member_ids: memberIds });
+export const recordVisit = (id: string, visit: { visited_on: string; place: string; notes: string }, key: string) =>
+  research(id, "visits", key, visit);
+export const recordFindings = (id: string, findings: { findings: string; feasibility: string }, key: string) =>
+  research(id, "findings", key, findings);
+export const draftPlan = (id: string, plan: { plan: string; invitees: Invitee[] }) =>
+  staffCall<Step>("council", `/topics/${id}/research/plan`, { method: "PUT", body: plan });
+export const completeResearch = (id: string, key: string) =>
+  staffCommand<unknown>("council", `/topics/${id}/research/completion`, key);
 
 export interface Template {
   name: string;
@@ -93,13 +98,13 @@ export interface Template {
 }
 export const templatesOf = (community: string) =>
   staffCall<{ templates: Template[] }>("council", `/communities/${community}/screening-templates`);
-export const saveTemplate = (community: string, template: Template) =>
-  staffCall<Template>("council", `/communities/${community}/screening-templates`, { body: template });
+export const saveTemplate = (community: string, template: Template, key: string) =>
+  staffCommand<Template>("council", `/communities/${community}/screening-templates`, key, template);
 export interface BatchResult {
   topic_id: string;
   screened: boolean;
   message_zh?: string;
 }
-export const screenBatch = (community: string, screenings: ({ topic_id: string } & Record<string, unknown>)[]) =>
-  staffCall<{ screened: number; refused: number; results: BatchResult[] }>(
-    "council", `/communities/${community}/screenings`, { body: { screenings } });
+export const screenBatch = (community: string, screenings: ({ topic_id: string } & Record<string, unknown>)[], key: string) =>
+  staffCommand<{ screened: number; refused: number; results: BatchResult[] }>(
+    "council", `/communities/${community}/screenings`, key, { screenings });

@@ -1,4 +1,4 @@
-import { downloadPdf, staffCall } from "./client";
+import { downloadPdf, staffCall, staffCommand } from "./client";
 
 // The meeting service's calls behind the meetings screens.
 
@@ -65,34 +65,35 @@ export const readyForAgenda = (community: string) => staffCall<Candidate[]>("mee
 export const meetingsOf = (community: string) =>
   staffCall<{ total: number; meetings: ListedMeeting[] }>("meeting", `/communities/${community}/meetings?limit=50`);
 export const roster = (community: string) => staffCall<Roster>("meeting", `/communities/${community}/roster`);
-export const convene = (body: { community_id: string; scheduled_for: string; place: string; agenda: string[] }) =>
-  staffCall<Meeting>("meeting", "/meetings", { body });
+export const convene = (body: { community_id: string; scheduled_for: string; place: string; agenda: string[] }, key: string) =>
+  staffCommand<Meeting>("meeting", "/meetings", key, body);
 export const meeting = (id: string) => staffCall<Meeting>("meeting", `/meetings/${id}`);
 
-const post = <T = Meeting>(id: string, path: string, body?: unknown) =>
-  staffCall<T>("meeting", `/meetings/${id}${path}`, { method: "POST", body });
-export const invite = (id: string, body: { fixed_members: string[]; invitees: { topic_id: string; kind: string; description: string }[] }) =>
-  post(id, "/invitations", body);
-export const attend = (id: string, person: string, movement: "arrived" | "left") =>
-  post(id, "/attendance", { person_id: person, movement });
-export const openMeeting = (id: string) => post(id, "/opening");
-export const closeMeeting = (id: string) => post(id, "/closing");
-export const recordMinutes = (id: string, entry: { topic_id: string; speaker_id: string; kind: string; text: string }) =>
-  post(id, "/minutes", entry);
+const post = <T = Meeting>(id: string, path: string, key: string, body?: unknown) =>
+  staffCommand<T>("meeting", `/meetings/${id}${path}`, key, body);
+export const invite = (id: string, body: { fixed_members: string[]; invitees: { topic_id: string; kind: string; description: string }[] },
+  key: string) => post(id, "/invitations", key, body);
+export const attend = (id: string, person: string, movement: "arrived" | "left", key: string) =>
+  post(id, "/attendance", key, { person_id: person, movement });
+export const openMeeting = (id: string, key: string) => post(id, "/opening", key);
+export const closeMeeting = (id: string, key: string) => post(id, "/closing", key);
+export const recordMinutes = (id: string, entry: { topic_id: string; speaker_id: string; kind: string; text: string }, key: string) =>
+  post(id, "/minutes", key, entry);
 
-const onTopic = <T = Meeting>(id: string, topic: string, path: string, body?: unknown) =>
-  post<T>(id, `/topics/${topic}${path}`, body);
-export const adoptByConsensus = (id: string, topic: string, body: { text: string; measures: Measure[] }) =>
-  onTopic(id, topic, "/consensus", body);
-export const openVote = (id: string, topic: string, body: { text: string; measures: Measure[] }) => onTopic(id, topic, "/vote", body);
-export const castVote = (id: string, topic: string, member: string, choice: string) =>
-  onTopic(id, topic, "/votes", { member_id: member, choice });
-export const closeVote = (id: string, topic: string) =>
-  onTopic<Meeting & { adopted: boolean; message_zh: string }>(id, topic, "/vote/closing");
-export const recordDissent = (id: string, topic: string, member: string, opinion: string) =>
-  onTopic(id, topic, "/dissent", { member_id: member, opinion });
-export const defer = (id: string, topic: string, reason: string) => onTopic(id, topic, "/deferral", { reason });
-export const drop = (id: string, topic: string, reason: string) => onTopic(id, topic, "/dropping", { reason });
+const onTopic = <T = Meeting>(id: string, topic: string, path: string, key: string, body?: unknown) =>
+  post<T>(id, `/topics/${topic}${path}`, key, body);
+export const adoptByConsensus = (id: string, topic: string, body: { text: string; measures: Measure[] }, key: string) =>
+  onTopic(id, topic, "/consensus", key, body);
+export const openVote = (id: string, topic: string, body: { text: string; measures: Measure[] }, key: string) =>
+  onTopic(id, topic, "/vote", key, body);
+export const castVote = (id: string, topic: string, member: string, choice: string, key: string) =>
+  onTopic(id, topic, "/votes", key, { member_id: member, choice });
+export const closeVote = (id: string, topic: string, key: string) =>
+  onTopic<Meeting & { adopted: boolean; message_zh: string }>(id, topic, "/vote/closing", key);
+export const recordDissent = (id: string, topic: string, member: string, opinion: string, key: string) =>
+  onTopic(id, topic, "/dissent", key, { member_id: member, opinion });
+export const defer = (id: string, topic: string, reason: string, key: string) => onTopic(id, topic, "/deferral", key, { reason });
+export const drop = (id: string, topic: string, reason: string, key: string) => onTopic(id, topic, "/dropping", key, { reason });
 
 export const minutesPdf = (id: string) => downloadPdf("meeting", `/meetings/${id}/minutes.pdf`, `会议纪要-${id.slice(0, 8)}.pdf`);
 export const resolutionPdf = (id: string, topic: string) =>

@@ -2,6 +2,7 @@
 // implementation, the commands of steps 5 and 6, and the task lists of a community or a prefix.
 import { call } from "../../shared/api";
 import { currentToken } from "../auth";
+import { staffCommand } from "./client";
 
 export interface BoardEntry {
   topic_id: string;
@@ -105,12 +106,10 @@ export async function tasks(within: string, query: { overdue?: boolean; limit?: 
   return call<TaskList>("publication", `${base}/tasks?${params}`, { token: await currentToken() });
 }
 
-async function command<T>(path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-  return call<T>("publication", path, { method: "POST", body, token: await currentToken(), idempotencyKey });
-}
+const command = <T>(path: string, key: string, body?: unknown): Promise<T> => staffCommand<T>("publication", path, key, body);
 
-export const assess = (topicId: string, objectionId: string, substantive: boolean, reason: string) =>
-  command(`/topics/${topicId}/objections/${objectionId}/assessment`, { substantive, reason });
+export const assess = (topicId: string, objectionId: string, substantive: boolean, reason: string, key: string) =>
+  command(`/topics/${topicId}/objections/${objectionId}/assessment`, key, { substantive, reason });
 
 export interface ProgressReported {
   task_id: string;
@@ -118,18 +117,19 @@ export interface ProgressReported {
   reported_at: string;
 }
 
-export const reportProgress = (topicId: string, taskId: string, text: string, percent: number) =>
-  command<ProgressReported>(`/topics/${topicId}/tasks/${taskId}/progress`, { text, percent });
+export const reportProgress = (topicId: string, taskId: string, text: string, percent: number, key: string) =>
+  command<ProgressReported>(`/topics/${topicId}/tasks/${taskId}/progress`, key, { text, percent });
 
-export const completeTask = (topicId: string, taskId: string) => command(`/topics/${topicId}/tasks/${taskId}/completion`);
+export const completeTask = (topicId: string, taskId: string, key: string) =>
+  command(`/topics/${topicId}/tasks/${taskId}/completion`, key);
 
-export const closeTopic = (topicId: string) => command(`/topics/${topicId}/closing`);
+export const closeTopic = (topicId: string, key: string) => command(`/topics/${topicId}/closing`, key);
 
-export const reopen = (topicId: string, reason: string, measures: Measure[]) =>
-  command(`/topics/${topicId}/reopening`, { reason, measures });
+export const reopen = (topicId: string, reason: string, measures: Measure[], key: string) =>
+  command(`/topics/${topicId}/reopening`, key, { reason, measures });
 
-export const escalate = (topicId: string, body: { kind: string; summary: string; ground?: string; note?: string }) =>
-  command(`/topics/${topicId}/escalation`, body);
+export const escalate = (topicId: string, body: { kind: string; summary: string; ground?: string; note?: string }, key: string) =>
+  command(`/topics/${topicId}/escalation`, key, body);
 
 export interface LedgerRow {
   code: string;

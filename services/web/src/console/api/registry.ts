@@ -86,16 +86,16 @@ export function searchDivisions(query: { under?: string; level?: string; q?: str
   return call<DivisionPage>("council", `/divisions?${params}`);
 }
 
-export async function importCsv(file: string | Blob): Promise<ImportReport> {
-  return call<ImportReport>("council", "/divisions/import", { method: "POST", csv: file, token: await currentToken() });
+export async function importCsv(file: string | Blob, idempotencyKey: string): Promise<ImportReport> {
+  return call<ImportReport>("council", "/divisions/import", { method: "POST", csv: file, token: await currentToken(), idempotencyKey });
 }
 
 export async function rename(code: string, name: string): Promise<Division> {
   return call<Division>("council", `/divisions/${code}/name`, { method: "PUT", body: { name }, token: await currentToken() });
 }
 
-export async function retire(code: string, reason: string): Promise<Division> {
-  return call<Division>("council", `/divisions/${code}/retirement`, { body: { reason }, token: await currentToken() });
+export async function retire(code: string, reason: string, idempotencyKey: string): Promise<Division> {
+  return call<Division>("council", `/divisions/${code}/retirement`, { body: { reason }, token: await currentToken(), idempotencyKey });
 }
 
 export const settingsOf = (code: string) => call<SettingsView>("council", `/divisions/${code}/settings`);
