@@ -1,10 +1,9 @@
 import { reactive } from "vue";
-import { call } from "../shared/api";
-import { divisionCode } from "./api/registry";
+import { call } from "./api";
 
 // A division's name and the names above it (清波门社区 · 清波街道 · 上城区), from the registry's
-// GET /divisions/{code}, asked once per code for the whole console: every header showing a
-// community or an office's division names it this way.
+// GET /divisions/{code} (public), asked once per code for the whole page: the console's headers
+// and the resident pages name a community or an office's division this way.
 export interface DivisionNames {
   code: string;
   name: string;
@@ -19,7 +18,7 @@ const asked = new Set<string>();
  * asked, null when the registry does not know it (the code is then all there is to show). */
 export function divisionNamed(codeOrPrefix: string): DivisionNames | null | undefined {
   if (!/^\d{4,12}$/.test(codeOrPrefix)) return null;
-  const code = divisionCode(codeOrPrefix);
+  const code = codeOrPrefix.padEnd(12, "0");
   if (!asked.has(code)) {
     asked.add(code);
     call<DivisionNames>("council", `/divisions/${code}`).then(
