@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .eventstore import ConcurrencyConflict
+from .field_labels import label_of
 from .refusal import Refusal, RefusalKind
 
 log = logging.getLogger(__name__)
@@ -95,19 +96,21 @@ def _field_message(err: dict[str, Any]) -> tuple[str, str]:
     return "内容不符合要求", str(err.get("msg", "is not valid"))
 
 
-def _location(err: dict[str, Any]) -> str:
-    loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
-    return ".".join(loc) or "body"
+def _location(err: dict[str, Any]) -> list[str]:
+    return [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = []
+        fields, labels = [], []
         for err in exc.errors():
             zh, en = _field_message(err)
-            fields.append({"field": _location(err), "message_zh": zh, "message_en": en})
-        summary_zh = "；".join(f"{f['field']}：{f['message_zh']}" for f in fields[:5])
+            location = _location(err)
+            fields.append({"field": ".".join(location) or "body", "message_zh": zh, "message_en": en})
+            labels.append(label_of(location))
+        # The Chinese summary names the field as a person calls it (标题), the English one by its code.
+        summary_zh = "；".join(f"{label}：{f['message_zh']}" for label, f in zip(labels[:5], fields[:5]))
         summary_en = "; ".join(f"{f['field']}: {f['message_en']}" for f in fields[:5])
         return JSONResponse(
             status_code=422,

@@ -141,7 +141,7 @@ def test_staff_assess_an_objection_during_disclosure(stack, pages, disclosed, sh
     dialog.get_by_test_id("assess-submit").click()  # no reason: the API's 422, in Chinese, in the dialog
     refusal = dialog.get_by_test_id("assess-refusal")
     refusal.wait_for()
-    assert "提交的内容有误" in refusal.inner_text()
+    assert "提交的内容有误：理由：" in refusal.inner_text()  # the field's Chinese label, not "reason"
     next_to_reason = dialog.locator(".el-form-item", has=page.locator("#assessment-reason")).locator(".el-form-item__error")
     assert next_to_reason.inner_text().strip()  # the field's own message_zh, under the input
     _look(page, shoot, "console-disclosure-refused")

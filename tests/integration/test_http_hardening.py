@@ -54,12 +54,15 @@ def _bilingual(response: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize("field", ["title", "description"])
-async def test_nul_in_a_topic_is_a_422_naming_the_field_not_a_500(intake, field: str) -> None:
+@pytest.mark.parametrize(("field", "label"), [("title", "标题"), ("description", "问题描述")])
+async def test_nul_in_a_topic_is_a_422_naming_the_field_not_a_500(intake, field: str, label: str) -> None:
     body = _bilingual(await intake.post("/topics", json={**TOPIC, field: TOPIC[field] + "\x00"}), 422)
     assert [f["field"] for f in body["fields"]] == [field] and "U+0000" in body["message_en"]
+    assert body["message_zh"].startswith(f"提交的内容有误：{label}：")  # the field as a resident calls it
     contact = await intake.post("/topics", json={**TOPIC, "contact": {"name": "王\x00阿姨"}})
-    assert [f["field"] for f in _bilingual(contact, 422)["fields"]] == ["contact.name"]
+    refused = _bilingual(contact, 422)
+    assert [f["field"] for f in refused["fields"]] == ["contact.name"]
+    assert "联系方式 · 联系人：" in refused["message_zh"] and "contact" not in refused["message_zh"]
 
 
 async def test_a_title_of_only_invisible_characters_is_refused(intake) -> None:

@@ -94,6 +94,9 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
         "community_id": s.community_id,
         "council_id": s.council_id,
         "chair_id": s.chair_id,
+        # The names the meeting kept when it was convened and its members invited: a recorder sees
+        # who is who even after the roster changed (null for streams from before names were kept).
+        "chair_name": s.chair_name,
         "scheduled_for": s.scheduled_for,
         "place": s.place,
         "status": meeting.status.value,
@@ -104,6 +107,8 @@ def describe(meeting: Meeting, events: list[object], titles: dict[UUID, str | No
         },
         "invited": {
             "fixed_members": sorted(meeting.fixed_members),
+            "named": [{"member_id": m.member_id, "name": m.name, "category": m.category.value}
+                      for m in sorted(meeting.named.values(), key=lambda m: m.member_id)],
             "invitees": [
                 {"person_id": g.person_id, "topic_id": g.topic_id, "kind": g.kind.value, "description": g.description}
                 for g in meeting.guests.values()

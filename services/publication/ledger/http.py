@@ -74,8 +74,9 @@ def ledger_router(service: Service[object]) -> APIRouter:
         when = Period.parse(period)
         async with SqlLedgerViews.reading(service) as views:
             rows = await views.public_records(community_id, when.start, when.end)
-        data = open_data.OpenData(community_id=community_id, period=when.name, start=when.start, end=when.end,
-                                  records=[open_data.record(r) for r in rows])
+            names = await views.community_names(community_id)
+        data = open_data.OpenData(community_id=community_id, community=open_data.community(names), period=when.name,
+                                  start=when.start, end=when.end, records=[open_data.record(r) for r in rows])
         if format == "csv":
             return _download(open_data.as_csv(data), "text/csv; charset=utf-8", f"open-data-{community_id}-{when.name}.csv")
         return JSONResponse(data.model_dump(mode="json"))

@@ -9,9 +9,9 @@ from typing import Any
 
 import asyncpg
 
-from services.kit.refusal import CHINA_TIME
-
+from services.kit import registry
 from services.kit.ports import Service
+from services.kit.refusal import CHINA_TIME
 
 from .figures import FIGURES, deadline_passed
 from .rollup import DISTRICT_DIGITS
@@ -127,6 +127,10 @@ class SqlLedgerViews:
     async def names(self, codes: list[str]) -> dict[str, str]:
         rows = await self.conn.fetch("SELECT code, name FROM ledger_divisions WHERE code = ANY($1::text[])", codes)
         return {r["code"]: r["name"] for r in rows}
+
+    async def community_names(self, community_id: str) -> registry.CommunityNames:
+        """The community's names with its street and district, from the registry's replica."""
+        return (await registry.names_of(self.conn, [community_id]))[community_id]
 
     async def public_records(self, community_id: str, start: datetime, end: datetime) -> list[asyncpg.Record]:
         """The community's public records with a step in the period: what the board shows."""

@@ -39,6 +39,10 @@ async def test_a_full_meeting_ends_in_a_resolution_adopted_by_vote(meeting: Harn
         mid = scheduled["meeting_id"]
         assert scheduled["place"] == "协商议事室" and scheduled["chair_id"] == CHAIR
         assert scheduled["invited"]["fixed_members"] == sorted(MEMBERS)
+        # The names the console shows instead of the members' sign-in ids, as kept at convening.
+        assert scheduled["chair_name"] == "王主席"
+        named = {m["member_id"]: m["name"] for m in scheduled["invited"]["named"]}
+        assert named == {m: f"成员{m}" for m in MEMBERS}
         guests = [g["person_id"] for g in scheduled["invited"]["invitees"]]
         assert guests == [f"x:{topic}:1", f"x:{topic}:2"]
         invited = await http.post(f"/meetings/{mid}/invitations", headers=chair, json={"invitees": [

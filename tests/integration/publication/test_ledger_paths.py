@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from yishi_contracts import STREAMS, DivisionRegistered, Envelope
+from yishi_contracts.codes import Category, TopicSource, label_zh
 
 from services.kit.binding import from_kafka, to_kafka
 from services.publication.app import build_runtime
@@ -171,9 +172,17 @@ async def test_open_data_is_the_public_records_without_a_login(ledger) -> None:
                                "AND submitted_at < '2026-12-31T16:00Z'")
     assert 0 < len(records) <= titled and all(set(r) == set(FIELDS) for r in records)
     assert not {"phone", "name", "contact", "submitted_by", "staff_id"} & set(FIELDS)
+    # Names next to the codes: the community with its street and district, and each code's Chinese.
+    assert answer.json()["community"] == {"code": "330102001051", "name": "清波门社区", "street": "清波街道",
+                                          "district": "上城区", "path": "清波门社区 · 清波街道 · 上城区"}
+    accepted = next(r for r in records if r["category"])
+    assert accepted["category_zh"] == label_zh(Category(accepted["category"])) and accepted["screening_outcome_zh"] == "立项"
+    assert all(r["source_zh"] == label_zh(TopicSource(r["source"])) for r in records if r["source"])
     as_csv = await client.get("/open-data/330102001051", params={"period": "2026", "format": "csv"})
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [r["topic_id"] for r in rows] == [r["topic_id"] for r in records]
+    assert {(r["community_id"], r["community_name"], r["street"], r["district"]) for r in rows} == {
+        ("330102001051", "清波门社区", "清波街道", "上城区")}
     assert (await client.get("/open-data/330102001051", params={"period": "x"})).status_code == 422
 
 

@@ -1,5 +1,6 @@
-import { ref, type Ref } from "vue";
-import { call, refusalText } from "../shared/api";
+import { reactive, ref, watch, type Ref } from "vue";
+import { ApiRefusal, call, refusalText } from "../shared/api";
+import { useOnce } from "../shared/once";
 
 // One topic as the public sees it (publication's GET /topics/{id}): what a resident objects
 // to or rates. No resident is named in it.
@@ -31,4 +32,35 @@ export function usePublicTopic(topicId: string): {
 // The message of a refusal about one field of the body ({field: "text"} or "body.text").
 export function fieldMessage(fields: { field: string; message_zh: string }[], name: string): string {
   return fields.find((f) => f.field === name || f.field.endsWith(`.${name}`))?.message_zh ?? "";
+}
+
+/** A resident's write about a topic (an objection, a rating), sent once. The API's refusal goes
+ * next to the field it names (`errors[name]`), or next to a field that owns it though it names
+ * none (`owns`: a wrong receipt code belongs to the code's field), else under the form (`refusal`). */
+export function useTopicWrite<T, F extends string>(
+  send: (idempotencyKey: string) => Promise<T>,
+  form: Record<F, unknown>,
+  owns: Partial<Record<F, (refused: ApiRefusal) => boolean>> = {},
+) {
+  const names = Object.keys(form) as F[];
+  const errors = reactive(Object.fromEntries(names.map((n) => [n, ""]))) as Record<F, string>;
+  const refusal = ref("");
+  const once = useOnce(send);
+  for (const name of names) watch(() => form[name], () => (errors[name] = ""));
+
+  async function run(): Promise<T | undefined> {
+    refusal.value = "";
+    for (const name of names) errors[name] = "";
+    try {
+      return await once.run();
+    } catch (error) {
+      const refused = error instanceof ApiRefusal ? error : null;
+      for (const name of names) {
+        errors[name] = fieldMessage(refused?.fields ?? [], name) || (refused && owns[name]?.(refused) ? refusalText(error) : "");
+      }
+      if (!names.some((name) => errors[name])) refusal.value = refusalText(error);
+      return undefined;
+    }
+  }
+  return { errors, refusal, busy: once.busy, run };
 }

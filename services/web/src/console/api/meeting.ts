@@ -38,11 +38,18 @@ export interface Meeting {
   meeting_id: string;
   community_id: string;
   chair_id: string;
+  /** The chair's name as the roster had it at convening (null for meetings from before it was kept). */
+  chair_name: string | null;
   scheduled_for: string;
   place: string;
   status: string;
   rules: { quorum: string; adoption: string };
-  invited: { fixed_members: string[]; invitees: { person_id: string; topic_id: string; kind: string; description: string }[] };
+  invited: {
+    fixed_members: string[];
+    /** The fixed members' names as the roster had them when invited. */
+    named: { member_id: string; name: string; category: string }[];
+    invitees: { person_id: string; topic_id: string; kind: string; description: string }[];
+  };
   attendance: {
     fixed_members_total: number;
     fixed_members_present: number;

@@ -16,9 +16,12 @@ export const PEOPLE: InjectionKey<ComputedRef<Person[]>> = Symbol("meeting peopl
 
 export function peopleOf(meeting: Meeting, roster: Roster | null): Person[] {
   const here = new Set(meeting.attendance.present.map((p) => p.person_id));
-  const named = new Map((roster?.fixed_members ?? []).map((m) => [m.member_id, m.name]));
+  // The names the meeting kept first (they stay right when the roster changes later), then the roster's.
+  const named = new Map([...(roster?.fixed_members ?? []), ...meeting.invited.named].map((m) => [m.member_id, m.name]));
+  const rosterChair = roster?.chair_id === meeting.chair_id ? roster?.chair_name : null;
   const chair: Person = {
-    id: meeting.chair_id, name: roster?.chair_name ?? meeting.chair_id, role: "chair", roleZh: "主席", present: here.has(meeting.chair_id),
+    id: meeting.chair_id, name: meeting.chair_name ?? rosterChair ?? named.get(meeting.chair_id) ?? meeting.chair_id,
+    role: "chair", roleZh: "主席", present: here.has(meeting.chair_id),
   };
   const fixed = meeting.invited.fixed_members
     .filter((id) => id !== meeting.chair_id)
