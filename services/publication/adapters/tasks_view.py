@@ -1,0 +1,78 @@
+"""SQL of ``tasks_view``: every implementation task, kept from publication's own public events,
+and the task lists read from it (落实任务清单).
+
+Each event writes only its own columns (a round's tasks from ImplementationStarted; the percent
+and the completion, greatest kept, from TaskProgressed), so any arrival order leaves the same
+row. A list is one statement: the grace of each task's round read from the registry replica at
+the round's start (the ledger's rule), overdue and days overdue against today in China time,
+the most overdue first, counted and paged in SQL.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+import asyncpg
+import yishi_contracts as c
+
+from services.kit.upsert import upsert_rows
+
+from ..ledger.figures import grace_days
+from ..service_layer.task_query import ListedTask, TaskPage, TaskQuery
+
+TABLE = "tasks_view"
+
+
+async def started(conn: asyncpg.Connection, events: Sequence[c.ImplementationStarted]) -> None:
+    await upsert_rows(conn, TABLE, [
+        {"task_id": t.task_id, "topic_id": e.topic_id, "community_id": e.community_id, "round": e.round,
+         "description": t.description, "responsible_party": t.responsible_party, "deadline": t.deadline,
+         "round_started_at": e.started_at}
+        for e in events for t in e.tasks
+    ], key=("task_id",), inserted=("topic_id", "community_id"))
+
+
+async def progressed(conn: asyncpg.Connection, events: Sequence[c.TaskProgressed]) -> None:
+    await upsert_rows(conn, TABLE, [
+        {"task_id": e.task_id, "topic_id": e.topic_id, "community_id": e.community_id, "round": e.round,
+         "percent": e.percent, "completed_at": e.completed_at, "progressed_at": e.reported_at}
+        for e in events
+    ], key=("task_id",), inserted=("topic_id", "community_id", "round"),
+        latest=("percent", "completed_at", "progressed_at"))
+
+
+_WITHIN = """t.community_id COLLATE "C" >= $1 AND t.community_id COLLATE "C" < ($1 || ':')"""
+
+_LIST = f"""
+WITH due AS (
+    SELECT t.*, t.deadline + {grace_days("t")} AS due_day FROM tasks_view t
+    WHERE {_WITHIN} AND t.deadline IS NOT NULL
+), listed AS (
+    SELECT due.*, (due.completed_at IS NULL AND $2::date > due.due_day) AS overdue,
+           CASE WHEN due.completed_at IS NULL AND $2::date > due.due_day THEN $2::date - due.due_day ELSE 0 END
+               AS days_overdue
+    FROM due
+)
+SELECT l.*, b.title, count(*) OVER () AS total FROM listed l LEFT JOIN board b ON b.topic_id = l.topic_id
+WHERE $3::boolean IS NULL OR l.overdue = $3::boolean
+ORDER BY l.days_overdue DESC, l.deadline, l.community_id COLLATE "C", l.topic_id, l.round, l.task_id
+LIMIT $4 OFFSET $5
+"""
+
+_TOTAL = f"""
+SELECT count(*) FROM (
+    SELECT (t.completed_at IS NULL AND $2::date > t.deadline + {grace_days("t")}) AS overdue FROM tasks_view t
+    WHERE {_WITHIN} AND t.deadline IS NOT NULL
+) o WHERE $3::boolean IS NULL OR o.overdue = $3::boolean
+"""
+
+
+async def task_page(conn: asyncpg.Connection, query: TaskQuery, today: date) -> TaskPage:
+    """A page of the tasks within a community or division, ``today`` the day in China time."""
+    rows = await conn.fetch(_LIST, query.within, today, query.overdue, query.limit, query.offset)
+    total = rows[0]["total"] if rows else await conn.fetchval(_TOTAL, query.within, today, query.overdue)
+    return TaskPage(total=total, tasks=[ListedTask(
+        task_id=r["task_id"], topic_id=r["topic_id"], community_id=r["community_id"], title=r["title"],
+        round=r["round"], description=r["description"], responsible_party=r["responsible_party"],
+        deadline=r["deadline"], percent=r["percent"], completed_at=r["completed_at"], overdue=r["overdue"],
+        days_overdue=r["days_overdue"],
+    ) for r in rows])
