@@ -43,26 +43,38 @@ async def progressed(conn: asyncpg.Connection, events: Sequence[c.TaskProgressed
 _WITHIN = """t.community_id COLLATE "C" >= $1 AND t.community_id COLLATE "C" < ($1 || ':')"""
 
 _LIST = f"""
-WITH due AS (
-    SELECT t.*, t.deadline + {grace_days("t")} AS due_day FROM tasks_view t
+WITH open_rounds AS MATERIALIZED (  -- a completed task is never overdue: only open rounds need their grace
+    SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
+    WHERE {_WITHIN} AND t.deadline IS NOT NULL AND t.completed_at IS NULL
+), graces AS MATERIALIZED (
+    SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
+), listed AS MATERIALIZED (
+    SELECT t.*, COALESCE($2::date - (t.deadline + g.grace), 0) AS past_due FROM tasks_view t
+    LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
+                      AND g.round_started_at IS NOT DISTINCT FROM t.round_started_at
     WHERE {_WITHIN} AND t.deadline IS NOT NULL
-), listed AS (
-    SELECT due.*, (due.completed_at IS NULL AND $2::date > due.due_day) AS overdue,
-           CASE WHEN due.completed_at IS NULL AND $2::date > due.due_day THEN $2::date - due.due_day ELSE 0 END
-               AS days_overdue
-    FROM due
+), page AS (
+    SELECT l.*, l.past_due > 0 AS overdue, GREATEST(l.past_due, 0) AS days_overdue, count(*) OVER () AS total
+    FROM listed l WHERE $3::boolean IS NULL OR (l.past_due > 0) = $3::boolean
+    ORDER BY days_overdue DESC, l.deadline, l.community_id COLLATE "C", l.topic_id, l.round, l.task_id
+    LIMIT $4 OFFSET $5
 )
-SELECT l.*, b.title, count(*) OVER () AS total FROM listed l LEFT JOIN board b ON b.topic_id = l.topic_id
-WHERE $3::boolean IS NULL OR l.overdue = $3::boolean
-ORDER BY l.days_overdue DESC, l.deadline, l.community_id COLLATE "C", l.topic_id, l.round, l.task_id
-LIMIT $4 OFFSET $5
+SELECT page.*, b.title FROM page LEFT JOIN board b ON b.topic_id = page.topic_id
+ORDER BY page.days_overdue DESC, page.deadline, page.community_id COLLATE "C", page.topic_id, page.round, page.task_id
 """
 
 _TOTAL = f"""
-SELECT count(*) FROM (
-    SELECT (t.completed_at IS NULL AND $2::date > t.deadline + {grace_days("t")}) AS overdue FROM tasks_view t
-    WHERE {_WITHIN} AND t.deadline IS NOT NULL
-) o WHERE $3::boolean IS NULL OR o.overdue = $3::boolean
+WITH open_rounds AS MATERIALIZED (
+    SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
+    WHERE {_WITHIN} AND t.deadline IS NOT NULL AND t.completed_at IS NULL
+), graces AS MATERIALIZED (
+    SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
+)
+SELECT count(*) FROM tasks_view t
+LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
+                  AND g.round_started_at IS NOT DISTINCT FROM t.round_started_at
+WHERE {_WITHIN} AND t.deadline IS NOT NULL
+  AND ($3::boolean IS NULL OR (COALESCE($2::date - (t.deadline + g.grace), 0) > 0) = $3::boolean)
 """
 
 
