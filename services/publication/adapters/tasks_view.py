@@ -43,15 +43,15 @@ async def progressed(conn: asyncpg.Connection, events: Sequence[c.TaskProgressed
 _WITHIN = """t.community_id COLLATE "C" >= $1 AND t.community_id COLLATE "C" < ($1 || ':')"""
 
 _LIST = f"""
-WITH open_rounds AS MATERIALIZED (  -- a completed task is never overdue: only open rounds need their grace
+WITH open_rounds AS MATERIALIZED (  -- only the open tasks already past their deadline need their round's grace
     SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
-    WHERE {_WITHIN} AND t.deadline IS NOT NULL AND t.completed_at IS NULL
+    WHERE {_WITHIN} AND t.deadline < $2::date AND t.completed_at IS NULL  -- a grace is never negative
 ), graces AS MATERIALIZED (
     SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
 ), listed AS MATERIALIZED (
     SELECT t.*, COALESCE($2::date - (t.deadline + g.grace), 0) AS past_due FROM tasks_view t
     LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
-                      AND g.round_started_at IS NOT DISTINCT FROM t.round_started_at
+                      AND g.round_started_at = t.round_started_at
     WHERE {_WITHIN} AND t.deadline IS NOT NULL
 ), page AS (
     SELECT l.*, l.past_due > 0 AS overdue, GREATEST(l.past_due, 0) AS days_overdue, count(*) OVER () AS total
@@ -66,13 +66,13 @@ ORDER BY page.days_overdue DESC, page.deadline, page.community_id COLLATE "C", p
 _TOTAL = f"""
 WITH open_rounds AS MATERIALIZED (
     SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
-    WHERE {_WITHIN} AND t.deadline IS NOT NULL AND t.completed_at IS NULL
+    WHERE {_WITHIN} AND t.deadline < $2::date AND t.completed_at IS NULL  -- a grace is never negative
 ), graces AS MATERIALIZED (
     SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
 )
 SELECT count(*) FROM tasks_view t
 LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
-                  AND g.round_started_at IS NOT DISTINCT FROM t.round_started_at
+                  AND g.round_started_at = t.round_started_at
 WHERE {_WITHIN} AND t.deadline IS NOT NULL
   AND ($3::boolean IS NULL OR (COALESCE($2::date - (t.deadline + g.grace), 0) > 0) = $3::boolean)
 """
