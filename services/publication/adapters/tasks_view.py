@@ -42,16 +42,34 @@ async def progressed(conn: asyncpg.Connection, events: Sequence[c.TaskProgressed
 
 _WITHIN = """t.community_id COLLATE "C" >= $1 AND t.community_id COLLATE "C" < ($1 || ':')"""
 
-_LIST = f"""
-WITH open_rounds AS MATERIALIZED (  -- only the open tasks already past their deadline need their round's grace
-    SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
-    WHERE {_WITHIN} AND t.deadline < $2::date AND t.completed_at IS NULL  -- a grace is never negative
+# A round's grace depends on the settings of its community's lineage effective by its start, so it
+# is the same for every start between two consecutive effective_from of those settings: it is
+# looked up once per community and such interval, not once per round.
+_GRACES = f"""
+communities AS MATERIALIZED (  -- only the open tasks already past their deadline need a grace
+    SELECT DISTINCT t.community_id FROM tasks_view t
+    WHERE {_WITHIN} AND t.deadline < $2::date AND t.completed_at IS NULL
+), intervals AS MATERIALIZED (
+    SELECT c.community_id, p.at AS round_started_at FROM communities c
+    CROSS JOIN LATERAL (
+        SELECT '-infinity'::timestamptz AS at
+        UNION SELECT s.effective_from FROM registry_settings s
+        WHERE s.code IN (left(c.community_id, 6) || '000000', left(c.community_id, 9) || '000', c.community_id)
+    ) p
 ), graces AS MATERIALIZED (
-    SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
-), listed AS MATERIALIZED (
+    SELECT i.community_id, i.round_started_at AS since,
+           lead(i.round_started_at) OVER (PARTITION BY i.community_id ORDER BY i.round_started_at) AS until,
+           {grace_days("i")} AS grace
+    FROM intervals i
+)"""
+
+_GRACE_OF_TASK = """LEFT JOIN graces g ON t.completed_at IS NULL AND t.deadline < $2::date AND g.community_id = t.community_id
+        AND t.round_started_at >= g.since AND (g.until IS NULL OR t.round_started_at < g.until)"""
+
+_LIST = f"""
+WITH {_GRACES}, listed AS MATERIALIZED (
     SELECT t.*, COALESCE($2::date - (t.deadline + g.grace), 0) AS past_due FROM tasks_view t
-    LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
-                      AND g.round_started_at = t.round_started_at
+    {_GRACE_OF_TASK}
     WHERE {_WITHIN} AND t.deadline IS NOT NULL
 ), page AS (
     SELECT l.*, l.past_due > 0 AS overdue, GREATEST(l.past_due, 0) AS days_overdue, count(*) OVER () AS total
@@ -64,15 +82,9 @@ ORDER BY page.days_overdue DESC, page.deadline, page.community_id COLLATE "C", p
 """
 
 _TOTAL = f"""
-WITH open_rounds AS MATERIALIZED (
-    SELECT DISTINCT t.community_id, t.round_started_at FROM tasks_view t
-    WHERE {_WITHIN} AND t.deadline < $2::date AND t.completed_at IS NULL  -- a grace is never negative
-), graces AS MATERIALIZED (
-    SELECT r.community_id, r.round_started_at, {grace_days("r")} AS grace FROM open_rounds r
-)
+WITH {_GRACES}
 SELECT count(*) FROM tasks_view t
-LEFT JOIN graces g ON t.completed_at IS NULL AND g.community_id = t.community_id
-                  AND g.round_started_at = t.round_started_at
+{_GRACE_OF_TASK}
 WHERE {_WITHIN} AND t.deadline IS NOT NULL
   AND ($3::boolean IS NULL OR (COALESCE($2::date - (t.deadline + g.grace), 0) > 0) = $3::boolean)
 """
