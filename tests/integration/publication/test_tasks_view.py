@@ -3,7 +3,7 @@ implementation stream (rounds, reopening, progress, completion), a district's li
 streets, a rebuild from offset 0 recreates the view, and a topic's progress entries."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
