@@ -7,8 +7,10 @@ start (as the ledger does), so a settings event replayed after the tasks in a re
 counts. Indexed per division prefix (codes compared in "C" order) and, for the open tasks, by
 deadline, the overdue order.
 
-Rows for tasks whose progress was reported before contracts 1.5.0 keep the percent 0 until
-their next report (those reports were never published).
+Existing tasks are filled from the event store: the rounds' tasks from the stored
+ImplementationStarted, their percent and completion from the private progress reports and
+completions (before contracts 1.5.0 those were never published, so a later rebuild from Kafka
+knows only what was reported since; see the changelog).
 
 Revision ID: publication_0010
 """
@@ -40,6 +42,26 @@ def upgrade() -> None:
         CREATE INDEX tasks_view_division ON tasks_view ((community_id COLLATE "C"), deadline);
         CREATE INDEX tasks_view_open ON tasks_view ((community_id COLLATE "C"), deadline) WHERE completed_at IS NULL;
         CREATE INDEX tasks_view_topic ON tasks_view (topic_id);
+
+        INSERT INTO tasks_view (task_id, topic_id, community_id, round, description, responsible_party, deadline,
+                                round_started_at)
+        SELECT (t->>'task_id')::uuid, (e.envelope->'data'->>'topic_id')::uuid, e.envelope->'data'->>'community_id',
+               (e.envelope->'data'->>'round')::int, t->>'description', t->>'responsible_party', (t->>'deadline')::date,
+               (e.envelope->'data'->>'started_at')::timestamptz
+        FROM event_store e CROSS JOIN LATERAL jsonb_array_elements(e.envelope->'data'->'tasks') AS t
+        WHERE e.event_type = 'yishi.ImplementationStarted.v1'
+        ON CONFLICT (task_id) DO NOTHING;
+
+        UPDATE tasks_view v SET percent = GREATEST(v.percent, p.percent), progressed_at = p.at
+        FROM (SELECT (envelope->'data'->>'task_id')::uuid AS task_id, max((envelope->'data'->>'percent')::int) AS percent,
+                     max((envelope->'data'->>'reported_at')::timestamptz) AS at
+              FROM event_store WHERE event_type = 'publication.ProgressReported.v1' GROUP BY 1) p
+        WHERE v.task_id = p.task_id;
+
+        UPDATE tasks_view v SET percent = 100, completed_at = c.at, progressed_at = GREATEST(v.progressed_at, c.at)
+        FROM (SELECT (envelope->'data'->>'task_id')::uuid AS task_id, min((envelope->'data'->>'completed_at')::timestamptz) AS at
+              FROM event_store WHERE event_type = 'publication.TaskCompleted.v1' GROUP BY 1) c
+        WHERE v.task_id = c.task_id;
         """
     )
 
