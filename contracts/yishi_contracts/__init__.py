@@ -59,6 +59,7 @@ from .events.publication import (
     ObjectionRaised,
     Ratings,
     SatisfactionRated,
+    TaskProgressed,
     TopicClosed,
     TopicReturnedToCouncil,
 )
@@ -87,7 +88,7 @@ from .registry import (
 )
 from .wire import KafkaRecord, MalformedMessage, from_kafka, to_kafka
 
-__version__ = "1.4.0"
+__version__ = "1.5.0"
 
 __all__ = [
     "Accepted",
@@ -148,6 +149,7 @@ __all__ = [
     "Stream",
     "SubmitterKind",
     "Tally",
+    "TaskProgressed",
     "TopicClosed",
     "TopicDeferred",
     "TopicDropped",

@@ -21,6 +21,7 @@ from .events.publication import (
     ObjectionAssessed,
     ObjectionRaised,
     SatisfactionRated,
+    TaskProgressed,
     TopicClosed,
     TopicReturnedToCouncil,
 )
@@ -64,6 +65,7 @@ PUBLICATION = Stream(
         MatterEscalated,
         ObjectionRaised,
         ObjectionAssessed,
+        TaskProgressed,
     ),
 )
 

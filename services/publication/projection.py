@@ -20,7 +20,7 @@ from services.kit import registry
 from services.kit.ports import Service
 from services.kit.projection import Projection
 
-from .adapters import board, receipt_checks
+from .adapters import board, receipt_checks, tasks_view
 from .adapters.board import Mark
 from .ledger.projection import with_ledger
 from .service_layer.config import PublicationConfig
@@ -28,7 +28,7 @@ from .service_layer.disclosures import start_disclosure
 from .service_layer.escalation import ground_from_screening
 from .service_layer.ports import PublicationViews
 
-TABLES = ["board", "resolutions", "disclosures", "receipt_checks", *registry.TABLES]
+TABLES = ["board", "resolutions", "disclosures", "receipt_checks", tasks_view.TABLE, *registry.TABLES]
 Conn: TypeAlias = asyncpg.Connection
 
 
@@ -130,6 +130,11 @@ def build_projection(runtime: Service[PublicationViews], config: PublicationConf
         await board.end_disclosure(conn, e.data.topic_id, "concluded")
         await board.mark(conn, [Mark(e.data.topic_id, e.data.community_id,
                                      {"implementation_started_at": e.data.started_at, "implementation_round": e.data.round})])
+        await tasks_view.started(conn, [e.data])
+
+    @view.on_batch(c.TaskProgressed)
+    async def on_task_progressed(conn: Conn, es: list[Envelope[c.TaskProgressed]]) -> None:
+        await tasks_view.progressed(conn, list(_data(es)))
 
     @view.on_batch(c.ImplementationCompleted)
     async def on_implementation_completed(conn: Conn, es: list[Envelope[c.ImplementationCompleted]]) -> None:

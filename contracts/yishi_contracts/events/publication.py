@@ -93,6 +93,20 @@ class ImplementationCompleted(TopicEvent):
     completed_at: AwareDatetime
 
 
+class TaskProgressed(TopicEvent):
+    """A task's progress was reported (落实进展) or the task completed: its percentage now. The
+    report's words stay inside publication (staff read them): they may name people."""
+
+    type_name = "yishi.TaskProgressed"
+    version = 1
+
+    task_id: UUID
+    round: PositiveInt
+    percent: Annotated[int, Field(ge=0, le=100)]
+    completed_at: AwareDatetime | None = None
+    reported_at: AwareDatetime
+
+
 class SatisfactionRated(TopicEvent):
     """A resident rated the result (满意度测评); who rated stays inside publication."""
 

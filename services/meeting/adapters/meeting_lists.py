@@ -1,4 +1,4 @@
-"""SQL of a community's list of meetings: the ``meetings`` view, its agenda topics' titles
+"""SQL of the list of meetings of a community or a division (its codes' prefix, compared in "C" order): the ``meetings`` view, its agenda topics' titles
 (``agenda_candidates``) and outcomes (``meeting_outcomes``); whether a meeting opened or
 closed is read from its stream in the event store by the stored type names (the views' own)."""
 
@@ -10,7 +10,8 @@ from ..service_layer.meeting_query import AgendaLine, AgendaOutcome, ListedMeeti
 
 
 def _where(q: MeetingQuery) -> tuple[str, list[Any]]:
-    conditions, args = ["m.community_id = $1"], [q.community_id]
+    conditions = ["""m.community_id COLLATE "C" >= $1 AND m.community_id COLLATE "C" < ($1 || ':')"""]
+    args: list[Any] = [q.within]
     for condition, value in (("m.scheduled_for >= ${}", q.held_from), ("m.scheduled_for < ${}", q.held_before)):
         if value is not None:
             args.append(value)
@@ -44,7 +45,7 @@ async def meeting_page(conn: asyncpg.Connection, q: MeetingQuery, *, opened_type
     n = len(args)
     rows = await conn.fetch(
         f"""
-        SELECT m.meeting_id, m.council_id, m.scheduled_for, m.place,
+        SELECT m.meeting_id, m.community_id, m.council_id, m.scheduled_for, m.place,
                EXISTS (SELECT 1 FROM event_store s WHERE s.stream_id = 'meeting:' || m.meeting_id::text
                        AND s.event_type = ${n + 1}) AS opened,
                EXISTS (SELECT 1 FROM event_store s WHERE s.stream_id = 'meeting:' || m.meeting_id::text

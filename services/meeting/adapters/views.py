@@ -85,6 +85,9 @@ class SqlMeetingViews:
     async def community_names(self, community_id: str) -> CommunityNames:
         return (await registry.names_of(self.conn, [community_id]))[community_id]
 
+    async def names_of(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        return await registry.names_of(self.conn, codes)
+
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         """Whether each meeting opened or closed is read from its stream in the event store."""
         rows = await self.conn.fetch(

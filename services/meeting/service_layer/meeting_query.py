@@ -1,4 +1,4 @@
-"""The query of a community's list of meetings (会议清单) and its rows: when, where, how far
+"""The query of a community's, a street's or a district's list of meetings (会议清单) and its rows: when, where, how far
 it went, and each agenda topic's title and outcome."""
 
 from dataclasses import dataclass, field
@@ -23,7 +23,8 @@ class AgendaOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class MeetingQuery:
-    community_id: str
+    within: str
+    """A community's code, or the division prefix (a street's 9 digits, a district's 6) of the communities listed."""
     held_from: datetime | None = None
     """Inclusive: the start of the first China-time day of the meetings' date."""
     held_before: datetime | None = None
@@ -36,7 +37,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=CHINA_TIME)
 
 
-def meeting_query(community_id: str, *, held_from: date | None = None, held_to: date | None = None,
+def meeting_query(within: str, *, held_from: date | None = None, held_to: date | None = None,
                   limit: int = 20, offset: int = 0) -> MeetingQuery:
     """The query for these filters, or a refusal saying which one cannot be."""
     if held_from and held_to and held_from > held_to:
@@ -46,7 +47,7 @@ def meeting_query(community_id: str, *, held_from: date | None = None, held_to: 
         raise MeetingRefused("page_out_of_range", f"每页 1 至 {MAX_LIMIT} 条，起始位置不能为负",
                              f"limit must be 1..{MAX_LIMIT} and offset not negative", kind=INVALID)
     return MeetingQuery(
-        community_id, held_from=_day_start(held_from) if held_from else None,
+        within, held_from=_day_start(held_from) if held_from else None,
         held_before=_day_start(held_to + timedelta(days=1)) if held_to else None, limit=limit, offset=offset,
     )
 
@@ -62,6 +63,7 @@ class AgendaLine:
 @dataclass(frozen=True)
 class ListedMeeting:
     meeting_id: UUID
+    community_id: str
     council_id: UUID
     scheduled_for: datetime
     place: str

@@ -88,10 +88,14 @@ class MeetingViews(Protocol):
         """The community's names with its street and district, from the registry's replica."""
         ...
 
+    async def names_of(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        """Each community's names with its street and district (registry's replica, one round trip)."""
+        ...
+
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         """The community's meetings, newest first."""
         ...
 
     async def meeting_page(self, query: MeetingQuery) -> MeetingPage:
-        """How many of the community's meetings match, and one page of them, newest first, with their agendas."""
+        """How many of the community's (or division's) meetings match, and one page of them, newest first, with their agendas."""
         ...

@@ -6,7 +6,7 @@ the step later in the procedure, so any arrival order of the same events reads t
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -20,8 +20,8 @@ from services.kit.registry import CommunityNames
 
 from ..domain.receipt import ReceiptCheck
 from ..service_layer.ports import BoardRow
-from ..service_layer.task_query import TaskTopic
-from . import board, receipt_checks
+from ..service_layer.task_query import TaskPage, TaskQuery
+from . import board, receipt_checks, tasks_view
 
 STEP_COLUMNS: dict[str, Status] = {
     "submitted_at": Status.submitted,
@@ -96,14 +96,8 @@ class SqlPublicationViews:
         )
         return [r["resolution_id"] for r in rows]
 
-    async def implementing_topics(self, within: str) -> list[TaskTopic]:
-        # A full code is one community; a shorter one, every community under a division.
-        where = "community_id = $1" if len(within) == 12 else "community_id LIKE $1 || '%'"
-        rows = await self.conn.fetch(
-            f"SELECT topic_id, community_id, title FROM board WHERE {where} AND implementation_started_at IS NOT NULL",
-            within,
-        )
-        return [TaskTopic(r["topic_id"], r["community_id"], r["title"]) for r in rows]
+    async def task_page(self, query: TaskQuery, today: date) -> TaskPage:
+        return await tasks_view.task_page(self.conn, query, today)
 
     async def receipt_checks(self, topic_id: UUID) -> list[ReceiptCheck]:
         return await receipt_checks.of_topic(self.conn, topic_id)

@@ -40,6 +40,9 @@ class ProgressReported:
     text: str
     percent: int
     reported_at: datetime
+    by: str | None = None
+    """The reporting actor's id (reports recorded before it was kept have none)."""
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class TaskCompleted:
     topic_id: UUID
     task_id: UUID
     completed_at: datetime
+    by: str | None = None
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,8 @@ class Implementation:
         )
 
     # commands
-    def report_progress(self, task_id: UUID, text: str, percent: int, *, now: datetime) -> ProgressReported:
+    def report_progress(self, task_id: UUID, text: str, percent: int, *, now: datetime,
+                        by: str | None = None, roles: tuple[str, ...] = ()) -> ProgressReported:
         """A dated progress report (进展情况); the percentage never goes down."""
         task = self._open_task(task_id, now)
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -211,12 +217,13 @@ class Implementation:
                 "progress_decreased", f"进度不能低于上次报告的{task.percent}%", f"progress cannot fall below the last reported {task.percent}%"
             )
         cleaned = clean_text(text, field_zh="进展说明", field_en="progress report", min_chars=2, max_chars=2000)
-        return ProgressReported(self.topic_id, task_id, cleaned, percent, now)
+        return ProgressReported(self.topic_id, task_id, cleaned, percent, now, by, roles)
 
-    def complete_task(self, task_id: UUID, *, now: datetime) -> list[ImplementationEvent]:
+    def complete_task(self, task_id: UUID, *, now: datetime, by: str | None = None,
+                      roles: tuple[str, ...] = ()) -> list[ImplementationEvent]:
         """A task is done; the last one also completes the implementation."""
         self._open_task(task_id, now)
-        events: list[ImplementationEvent] = [TaskCompleted(self.topic_id, task_id, now)]
+        events: list[ImplementationEvent] = [TaskCompleted(self.topic_id, task_id, now, by, roles)]
         if all(t.completed_at is not None or t.spec.task_id == task_id for t in self.current_tasks()):
             events.append(RoundCompleted(self.topic_id, self.round, now))
         return events

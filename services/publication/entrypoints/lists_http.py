@@ -13,6 +13,7 @@ from services.kit.ports import Service
 from services.kit.registry import CommunityNames
 
 from ..service_layer.ports import PublicationViews
+from ..service_layer.task_history import topic_tasks
 from ..service_layer.task_lists import list_tasks
 from ..service_layer.task_query import MAX_LIMIT, ListedTask, task_query
 
@@ -52,6 +53,35 @@ class TaskList(BaseModel):
     tasks: list[TaskRow]
 
 
+class ProgressEntryOut(BaseModel):
+    at: datetime
+    by: str | None = Field(description="the reporting actor's id (the token names no one else); none for old reports")
+    roles: list[str]
+    percent: int
+    note: str | None = Field(description="the report's words (staff only: they may name people); none for the completion")
+    completed: bool
+
+
+class TaskHistoryOut(BaseModel):
+    task_id: UUID
+    round: int
+    description: str
+    responsible_party: str
+    deadline: date
+    percent: int
+    completed_at: datetime | None
+    overdue: bool
+    entries: list[ProgressEntryOut]
+
+
+class TopicTasksOut(BaseModel):
+    topic_id: UUID
+    community_id: str
+    round: int
+    status: str
+    tasks: list[TaskHistoryOut]
+
+
 def _row(t: ListedTask, names: dict[str, CommunityNames]) -> TaskRow:
     known = names.get(t.community_id)
     return TaskRow(community_path=known.path if known and known.path else None,
@@ -82,5 +112,11 @@ def lists_router(service: Service[PublicationViews]) -> APIRouter:
     async def division_tasks(prefix: DivisionPrefix, params: Annotated[TaskListParams, Query()],
                              actor: Reader) -> TaskList:
         return await page(prefix, params, actor)
+
+    @router.get("/topics/{topic_id}/tasks", response_model=TopicTasksOut,
+                summary="A topic's tasks of every round with their progress entries (staff and offices over it)")
+    async def tasks_of_topic(topic_id: UUID, actor: Reader) -> TopicTasksOut:
+        found = await topic_tasks(service, actor, topic_id)
+        return TopicTasksOut.model_validate(found, from_attributes=True)
 
     return router

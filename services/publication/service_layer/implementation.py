@@ -35,11 +35,17 @@ def change(topic_id: UUID, decide: DecideImplementation,
     )
 
 
+def _roles(actor: Actor) -> tuple[str, ...]:
+    return tuple(sorted(r.value for r in actor.roles))
+
+
 async def report_progress(service: Service[PublicationViews], actor: Actor, topic_id: UUID, task_id: UUID,
                           text: str, percent: int) -> d.ProgressReported:
-    executed = await service.commands.execute(change(topic_id, lambda impl, ctx: [
-        impl.report_progress(task_id, text, percent, now=ctx.now)
-    ], WORKERS), actor)
+    def decide(impl: d.Implementation, ctx: Context[PublicationViews]) -> list[object]:
+        reported = impl.report_progress(task_id, text, percent, now=ctx.now, by=actor.id, roles=_roles(actor))
+        return [reported, public.task_progressed(impl, reported)]
+
+    executed = await service.commands.execute(change(topic_id, decide, WORKERS), actor)
     reported = executed.events[0]
     assert isinstance(reported, d.ProgressReported)
     return reported
@@ -50,14 +56,16 @@ async def complete_task(service: Service[PublicationViews], actor: Actor, topic_
     """A task is done; the round's last task completes the implementation (ImplementationCompleted)."""
 
     def decide(impl: d.Implementation, ctx: Context[PublicationViews]) -> list[object]:
-        decided = impl.complete_task(task_id, now=ctx.now)
+        decided = impl.complete_task(task_id, now=ctx.now, by=actor.id, roles=_roles(actor))
+        completed = next(e for e in decided if isinstance(e, d.TaskCompleted))
         done = next((e for e in decided if isinstance(e, d.RoundCompleted)), None)
+        progressed = public.task_progressed(impl, completed)
         if done is None:
-            return list(decided)
+            return [*decided, progressed]
         after = impl
         for event in decided:
             after = after.apply(event)
-        return [*decided, public.implementation_completed(after, done)]
+        return [*decided, progressed, public.implementation_completed(after, done)]
 
     return (await service.commands.execute(change(topic_id, decide, WORKERS), actor)).envelopes
 

@@ -6,7 +6,7 @@ topic's place in its life (``yishi_contracts.lifecycle``), derived from the step
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from services.kit.registry import CommunityNames
 
 from ..domain.receipt import ReceiptCheck
 
-from .task_query import TaskTopic
+from .task_query import TaskPage, TaskQuery
 
 BoardRow = dict[str, Any]
 
@@ -49,8 +49,9 @@ class PublicationViews(Protocol):
         """Each community's names with its street and district (registry's replica)."""
         ...
 
-    async def implementing_topics(self, within: str) -> list[TaskTopic]:
-        """The topics whose implementation has started, of a community (its code) or a division (a prefix)."""
+    async def task_page(self, query: TaskQuery, today: date) -> TaskPage:
+        """A page of the implementation tasks of a community (its code) or a division (a prefix),
+        overdue counted against ``today`` (China time), the most overdue first."""
         ...
 
     async def receipt_checks(self, topic_id: UUID) -> list[ReceiptCheck]:

@@ -46,6 +46,17 @@ def implementation_started(assigned: d.TasksAssigned) -> c.ImplementationStarted
                                    started_at=assigned.started_at, tasks=[task(spec) for spec in assigned.tasks])
 
 
+def task_progressed(impl: d.Implementation, event: d.ProgressReported | d.TaskCompleted) -> c.TaskProgressed:
+    """What the board's lists may know of a progress report or a completion: the percentage, never the words."""
+    task = next(t for t in impl.tasks if t.spec.task_id == event.task_id)
+    done = isinstance(event, d.TaskCompleted)
+    return c.TaskProgressed(
+        topic_id=impl.topic_id, community_id=impl.community_id, task_id=event.task_id, round=task.round,
+        percent=100 if done else event.percent, completed_at=event.completed_at if done else None,
+        reported_at=event.completed_at if done else event.reported_at,
+    )
+
+
 def ratings_of(impl: d.Implementation) -> c.Ratings:
     counts = Counter(r.rating for r in impl.ratings)
     return c.Ratings(**{s.value: counts.get(s, 0) for s in Satisfaction})

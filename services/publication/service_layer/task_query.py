@@ -31,15 +31,6 @@ def task_query(within: str, *, overdue: bool | None = None, limit: int = 20, off
 
 
 @dataclass(frozen=True)
-class TaskTopic:
-    """A topic under implementation, as the board knows it."""
-
-    topic_id: UUID
-    community_id: str
-    title: str | None
-
-
-@dataclass(frozen=True)
 class ListedTask:
     task_id: UUID
     topic_id: UUID

@@ -105,6 +105,9 @@ class FakeMeetingViews:
     async def community_names(self, community_id: str) -> CommunityNames:
         return self.registry.names(community_id)
 
+    async def names_of(self, codes: Sequence[str]) -> dict[str, CommunityNames]:
+        return {code: self.registry.names(code) for code in codes}
+
     async def meetings(self, community_id: str) -> list[MeetingSummary]:
         found = []
         for e in self.convened.values():

@@ -12,6 +12,7 @@ from services.kit.auth import AuthSettings, TokenVerifier, mint_token
 from services.kit.errors import install_error_handlers
 from services.kit.fakes import FakeService
 from services.kit.refusal import INVALID, Refusal
+from services.kit.registry import CommunityNames
 from services.meeting.entrypoints.lists_http import MeetingListParams, lists_router
 from services.meeting.service_layer.meeting_query import (
     AgendaLine, AgendaOutcome, ListedMeeting, MeetingPage, MeetingQuery, meeting_query,
@@ -49,9 +50,12 @@ class RecordingViews:
         self.asked.append(query)
         return self.page
 
+    async def names_of(self, codes: list[str]) -> dict[str, CommunityNames]:
+        return {code: CommunityNames(code, "清波门社区", "清波街道", "上城区", "community", True) for code in codes}
+
 
 def _meeting(*, opened: bool, closed: bool, agenda: list[AgendaLine]) -> ListedMeeting:
-    return ListedMeeting(uuid4(), uuid4(), datetime(2026, 6, 1, 2, tzinfo=UTC), "协商议事室", opened, closed, agenda)
+    return ListedMeeting(uuid4(), COMMUNITY, uuid4(), datetime(2026, 6, 1, 2, tzinfo=UTC), "协商议事室", opened, closed, agenda)
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ def test_meetings_come_with_their_status_and_agenda_in_both_languages_and_the_ne
     assert [(a["title"], a["outcome"], a["outcome_zh"]) for a in sitting["agenda"]] == [
         ("环卫工人无处歇脚", "adopted", "形成决议"), (None, "pending", "待议")]
     (asked,) = views.asked
-    assert asked.community_id == COMMUNITY and asked.held_from is None and asked.held_before is not None
+    assert asked.within == COMMUNITY and asked.held_from is None and asked.held_before is not None
 
 
 def test_refusals_are_bilingual(http, views) -> None:

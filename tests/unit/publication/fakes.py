@@ -2,7 +2,7 @@
 kept here from the public events recorded (``apply``) or fed from upstream (``feed``)."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from services.kit.fakes import FakeService, FixedClock
 from services.kit.registry import CommunityNames
 from services.publication.service_layer.config import CODEC, PublicationConfig
 from services.publication.service_layer.ports import BoardRow
+from services.publication.service_layer.task_query import ListedTask, TaskPage, TaskQuery
 from tests.support.registry import MemoryRegistry
 
 from ..factories import COMMUNITY, NOW
@@ -34,6 +35,8 @@ class FakePublicationViews:
         self.resolutions: dict[UUID, ResolutionAdopted] = {}
         self.disclosures: dict[UUID, dict[str, Any]] = {}
         self.checks: dict[UUID, str] = {}
+        self.tasks: dict[UUID, dict[str, Any]] = {}
+        """tasks_view: each task as ImplementationStarted and TaskProgressed tell it."""
         self.registry = MemoryRegistry([COMMUNITY])
         """The registry's replica: names and settings (none set: the city's defaults)."""
 
@@ -80,6 +83,15 @@ class FakePublicationViews:
                 if disclosure["topic_id"] == event.topic_id and disclosure["state"] == "open":
                     disclosure["state"] = "concluded"
             row.update(implementation_round=event.round)
+            for t in event.tasks:
+                self.tasks.setdefault(t.task_id, {"percent": 0, "completed_at": None}).update(
+                    task_id=t.task_id, topic_id=event.topic_id, community_id=event.community_id, round=event.round,
+                    description=t.description, responsible_party=t.responsible_party, deadline=t.deadline,
+                    round_started_at=event.started_at)
+        elif isinstance(event, c.TaskProgressed):
+            kept = self.tasks.setdefault(event.task_id, {"percent": 0, "completed_at": None})
+            kept.update(percent=max(kept["percent"], event.percent),
+                        completed_at=kept["completed_at"] or event.completed_at)
 
     def _row(self, topic_id: UUID) -> BoardRow:
         return {**self.rows[topic_id], "status": status_of(self.steps.get(topic_id, [])) or Status.submitted}
@@ -101,6 +113,24 @@ class FakePublicationViews:
     async def disclosures_due(self, now: datetime, limit: int = 200) -> list[UUID]:
         due = sorted((d["ends_at"], r) for r, d in self.disclosures.items() if d["state"] == "open" and d["ends_at"] <= now)
         return [r for _, r in due[:limit]]
+
+    async def task_page(self, query: TaskQuery, today: date) -> TaskPage:
+        listed = []
+        for t in self.tasks.values():
+            if "deadline" not in t or not t["community_id"].startswith(query.within):
+                continue
+            grace = self.registry.effective_at(t["community_id"], t["round_started_at"]).overdue_grace_days.value
+            due = t["deadline"] + timedelta(days=int(grace))
+            overdue = t["completed_at"] is None and today > due
+            listed.append(ListedTask(
+                task_id=t["task_id"], topic_id=t["topic_id"], community_id=t["community_id"],
+                title=self.rows.get(t["topic_id"], {}).get("title"), round=t["round"], description=t["description"],
+                responsible_party=t["responsible_party"], deadline=t["deadline"], percent=t["percent"],
+                completed_at=t["completed_at"], overdue=overdue, days_overdue=(today - due).days if overdue else 0))
+        if query.overdue is not None:
+            listed = [t for t in listed if t.overdue == query.overdue]
+        listed.sort(key=lambda t: (-t.days_overdue, t.deadline, t.community_id, str(t.topic_id), t.round, str(t.task_id)))
+        return TaskPage(total=len(listed), tasks=listed[query.offset:query.offset + query.limit])
 
     async def receipt_checks(self, topic_id: UUID) -> list[tuple[UUID, str]]:
         merged = {t for t, row in self.rows.items() if row.get("merged_into") == topic_id}

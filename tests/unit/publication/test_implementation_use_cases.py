@@ -10,6 +10,7 @@ from yishi_contracts import (
     ImplementationStarted,
     Measure,
     SatisfactionRated,
+    TaskProgressed,
     TopicClosed,
 )
 
@@ -31,6 +32,10 @@ async def test_staff_report_progress_that_never_goes_down() -> None:
     task_id = started.tasks[0].task_id
     reported = await implementation.report_progress(service, STAFF, started.topic_id, task_id, "已完成设计", 40)
     assert reported.percent == 40 and reported.reported_at == service.clock.now()
+    assert (reported.by, reported.roles) == (STAFF.id, ("staff",))
+    [progressed] = service.published(TaskProgressed)
+    assert (progressed.task_id, progressed.percent, progressed.completed_at) == (task_id, 40, None)
+    assert "已完成设计" not in progressed.model_dump_json()  # the words stay with publication's staff
     refusals = []
     for who, topic_id, percent in ((STAFF, started.topic_id, 10), (CHAIR, started.topic_id, 50), (STAFF, uuid4(), 50)):
         with pytest.raises(Refusal) as refused:
@@ -43,10 +48,12 @@ async def test_the_last_task_completes_the_round_and_says_whether_it_was_on_time
     service = publication()
     started = await implementing(service, date(2027, 1, 31), date(2026, 12, 1))
     first, second = (t.task_id for t in started.tasks)
-    assert await implementation.complete_task(service, STAFF, started.topic_id, first) == []
+    [progressed] = await implementation.complete_task(service, STAFF, started.topic_id, first)
+    assert (progressed.type, progressed.data.task_id, progressed.data.percent) == ("yishi.TaskProgressed.v1", first, 100)
+    assert progressed.data.completed_at == service.clock.now() and progressed.data.round == 1
     service.clock.advance(days=10)  # the second task's deadline has passed
     envelopes = await implementation.complete_task(service, STAFF, started.topic_id, second)
-    assert [e.type for e in envelopes] == ["yishi.ImplementationCompleted.v1"]
+    assert [e.type for e in envelopes] == ["yishi.TaskProgressed.v1", "yishi.ImplementationCompleted.v1"]
     (completed,) = service.published(ImplementationCompleted)
     assert completed.round == 1 and completed.on_time is False
     with pytest.raises(Refusal) as unknown:

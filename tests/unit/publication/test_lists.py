@@ -12,7 +12,7 @@ from services.kit.refusal import CHINA_TIME, INVALID, NOT_YOURS, Refusal
 from services.publication.entrypoints.lists_http import TaskListParams
 from services.publication.service_layer.config import CODEC
 from services.publication.service_layer.task_lists import list_tasks
-from services.publication.service_layer.task_query import TaskTopic, task_query
+from services.publication.service_layer.task_query import task_query
 
 from ..factories import COMMUNITY, NOW
 from .fakes import FakePublicationViews, actor
@@ -21,15 +21,9 @@ from .given import implementing
 STAFF = actor(Role.staff)
 
 
-class ListingViews(FakePublicationViews):
-    async def implementing_topics(self, within: str) -> list[TaskTopic]:
-        return [TaskTopic(t, r["community_id"], r.get("title")) for t, r in self.rows.items()
-                if r["community_id"].startswith(within) and r.get("implementation_round")]
-
-
 @pytest.fixture
-def service() -> FakeService[ListingViews]:
-    return FakeService(ListingViews(), service="publication", codec=CODEC, clock=FixedClock(NOW))
+def service() -> FakeService[FakePublicationViews]:
+    return FakeService(FakePublicationViews(), service="publication", codec=CODEC, clock=FixedClock(NOW))
 
 
 def _china(day: date, hour: int, minute: int = 0) -> datetime:
@@ -85,3 +79,18 @@ def test_the_query_and_its_parameters_are_checked() -> None:
         with pytest.raises(ValidationError):
             TaskListParams.model_validate(bad)
 
+
+
+async def test_progress_and_completion_reach_the_list_and_a_completed_task_is_no_longer_overdue(service) -> None:
+    from services.publication.service_layer import implementation
+
+    started = await implementing(service, date(2026, 12, 10), date(2027, 3, 1))
+    late, later = (t.task_id for t in started.tasks)
+    await implementation.report_progress(service, STAFF, started.topic_id, later, "已完成设计", 40)
+    service.clock.at = _china(date(2027, 1, 1), 9)
+    page = await list_tasks(service, STAFF, task_query(COMMUNITY))
+    assert [(t.task_id, t.percent, t.overdue) for t in page.tasks] == [(late, 0, True), (later, 40, False)]
+    await implementation.complete_task(service, STAFF, started.topic_id, late)
+    assert (await list_tasks(service, STAFF, task_query(COMMUNITY, overdue=True))).total == 0
+    [done] = [t for t in (await list_tasks(service, STAFF, task_query(COMMUNITY))).tasks if t.task_id == late]
+    assert done.percent == 100 and done.completed_at == service.clock.now() and done.days_overdue == 0

@@ -13,9 +13,8 @@ from services.publication.service_layer.task_lists import list_tasks
 from services.publication.service_layer.task_query import task_query
 
 from ..factories import COMMUNITY, NOW
-from .fakes import actor, publication
+from .fakes import FakePublicationViews, actor, publication
 from .given import disclosed, implementing
-from .test_lists import ListingViews
 
 NEIGHBOUR = COMMUNITY[:9] + "002"
 MIDNIGHT = datetime(2026, 11, 29, 0, 0, tzinfo=CHINA_TIME)
@@ -51,7 +50,7 @@ async def test_the_street_sets_the_period_for_its_communities_unless_one_sets_it
 
 async def test_a_task_is_overdue_after_its_deadline_plus_the_grace_of_its_rounds_start() -> None:
     service = publication()
-    service.views = ListingViews()
+    service.views = FakePublicationViews()
     service.views.registry.set(COMMUNITY, NOW, overdue_grace_days=3)
     deadline = date(2026, 12, 31)
     started = await implementing(service, deadline)
@@ -67,7 +66,7 @@ async def test_a_task_is_overdue_after_its_deadline_plus_the_grace_of_its_rounds
 
 async def test_a_grace_set_after_the_round_started_waits_for_the_next_round() -> None:
     service = publication()
-    service.views = ListingViews()
+    service.views = FakePublicationViews()
     started = await implementing(service, date(2026, 12, 31))
     service.views.registry.set(COMMUNITY, service.clock.now() + timedelta(minutes=1), overdue_grace_days=10)
     service.clock.at = datetime(2027, 1, 2, 9, tzinfo=CHINA_TIME)

@@ -30,6 +30,7 @@ const router = createRouter({
     { path: "/communities/:community/disclosure", component: () => import("./views/Disclosure.vue"), props: true, meta: { title: "公示与异议" } },
     { path: "/communities/:community/tasks", component: () => import("./views/Tasks.vue"), props: true, meta: { title: "组织落实" } },
     { path: "/offices", component: () => import("./views/Offices.vue"), meta: { title: "辖区社区一览" } },
+    { path: "/division-meetings", component: () => import("./views/DivisionMeetings.vue"), meta: { title: "辖区议事会议" } },
     { path: "/registry", component: () => import("./views/Registry.vue"), meta: { title: "行政区划" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "议事规则设置" } },
     { path: "/ledger", component: () => import("./views/Ledger.vue"), meta: { title: "协商议事台账" } },

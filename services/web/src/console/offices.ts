@@ -11,6 +11,7 @@ export interface OfficeScreen {
 
 export const OFFICE_SCREENS: OfficeScreen[] = [
   { path: "/offices", title: "辖区社区一览" },
+  { path: "/division-meetings", title: "辖区议事会议" },
   { path: "/registry", title: "行政区划" },
   { path: "/settings", title: "议事规则设置", alsoFor: ["party_committee"] },
   { path: "/ledger", title: "协商议事台账" },

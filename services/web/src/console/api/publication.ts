@@ -79,6 +79,31 @@ export interface TaskRow {
   days_overdue: number;
 }
 
+/** One progress report on a task, or its completion (note null): staff only, the public page shows none. */
+export interface ProgressEntry {
+  at: string;
+  /** The reporting account's id (the token names no one else); null for reports older than this list. */
+  by: string | null;
+  roles: string[];
+  percent: number;
+  note: string | null;
+  completed: boolean;
+}
+
+export interface TaskHistory {
+  task_id: string;
+  round: number;
+  description: string;
+  deadline: string;
+  percent: number;
+  completed_at: string | null;
+  entries: ProgressEntry[];
+}
+
+export const topicTasks = async (topicId: string) =>
+  call<{ topic_id: string; round: number; status: string; tasks: TaskHistory[] }>(
+    "publication", `/topics/${topicId}/tasks`, { token: await currentToken() });
+
 export interface TaskList {
   within: string;
   total: number;
