@@ -6,6 +6,7 @@ import asyncpg
 from yishi_contracts import Status
 
 from services.kit.registry import CommunityNames, names_of
+from services.kit.registry_cache import KnownCommunities
 
 from ..domain.contact import ContactRead, SubmitterContact
 from ..service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
@@ -13,10 +14,16 @@ from . import contact_reads
 
 
 class SqlIntakeViews:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, known: KnownCommunities | None = None) -> None:
         self.conn = conn
+        self._known = known
 
     async def community(self, code: str) -> CommunityNames:
+        if self._known is None:
+            return await self._read_community(code)
+        return await self._known.names(code, self._read_community)
+
+    async def _read_community(self, code: str) -> CommunityNames:
         return (await names_of(self.conn, [code]))[code]
 
     async def add_submission(self, submission: NewSubmission) -> Filing:
