@@ -58,6 +58,7 @@ class PostgresUnitOfWork(Generic[V]):
         now: Callable[[], datetime],
         projection: Projection | None,
         service: str,
+        from_kafka: frozenset[type] = frozenset(),
     ) -> None:
         self.conn = conn
         self._events = events
@@ -65,6 +66,7 @@ class PostgresUnitOfWork(Generic[V]):
         self._now = now
         self._projection = projection
         self._service = service
+        self._from_kafka = from_kafka
 
     @property
     def views(self) -> V:
@@ -91,13 +93,18 @@ class PostgresUnitOfWork(Generic[V]):
             topic=self._events.topic,
         )
         public = [r for r in records if isinstance(r, Envelope)]
-        if self._projection is not None and public:
-            await apply_once(self.conn, self._projection, public, service=self._service)
+        inline = [e for e in public if type(e.data) not in self._from_kafka]
+        if self._projection is not None and inline:
+            await apply_once(self.conn, self._projection, inline, service=self._service)
         return public
 
 
 class PostgresUnits(Generic[V]):
-    """Makes units of work on a pool (a new transaction each) or on a connection already in one."""
+    """Makes units of work on a pool (a new transaction each) or on a connection already in one.
+
+    ``from_kafka``: the service's own event types its projection is not applied to inline; its
+    consumer applies them from the service's topic a moment later, many in one statement. For
+    a hot command whose views answer meanwhile from what the command wrote itself."""
 
     def __init__(
         self,
@@ -108,6 +115,7 @@ class PostgresUnits(Generic[V]):
         now: Callable[[], datetime],
         projection: Callable[[], Projection | None],
         service: str,
+        from_kafka: Iterable[type] = (),
     ) -> None:
         self._pool = pool
         self._events = events
@@ -115,12 +123,13 @@ class PostgresUnits(Generic[V]):
         self._now = now
         self._projection = projection
         self._service = service
+        self._from_kafka = frozenset(from_kafka)
 
     def on(self, conn: asyncpg.Connection) -> PostgresUnitOfWork[V]:
         """A unit of work inside the caller's transaction (a reaction in a consumer's batch)."""
         return PostgresUnitOfWork(
             conn, events=self._events, views=self._views(conn), now=self._now, projection=self._projection(),
-            service=self._service,
+            service=self._service, from_kafka=self._from_kafka,
         )
 
     @asynccontextmanager
