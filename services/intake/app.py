@@ -1,10 +1,11 @@
 """Composition root of the intake service (议题收集)."""
 
 from fastapi import FastAPI
-from yishi_contracts import INTAKE
+from yishi_contracts import INTAKE, TopicSubmitted
 
 from services.kit.clock import Clock
 from services.kit.receipt_secret import receipt_secret
+from services.kit.registry_cache import KnownCommunities
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings, load_settings
 
@@ -17,13 +18,17 @@ from .service_layer.ports import IntakeViews
 
 def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime[IntakeViews]:
     receipt_secret()  # read (and warned about when unset) at the start, not at the first submission
+    known = KnownCommunities()  # every submission asks whether its community is open: one read per interval
     return ServiceRuntime(
         settings,
         stream=INTAKE,
         projection=progress,
         clock=clock,
-        views=SqlIntakeViews,
+        views=lambda conn: SqlIntakeViews(conn, known),
         description="Intake: topics from every channel, receipt codes, private contact data.",
+        # The hot path: a receipt reads whole from the submission's own row until the consumer
+        # has put the topic in the receipt view, many submissions in one statement.
+        from_kafka=(TopicSubmitted,),
     )
 
 

@@ -5,6 +5,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from aiokafka.protocol.metadata import MetadataRequest
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -34,7 +35,7 @@ async def readiness(runtime: "ServiceRuntime") -> tuple[bool, dict[str, Any]]:
     try:
         assert runtime.producer is not None
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            await runtime.producer.client.fetch_all_metadata()
+            await _kafka_answers(runtime)
         checks["kafka"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["kafka"] = f"failed: {exc!r}"
@@ -42,6 +43,19 @@ async def readiness(runtime: "ServiceRuntime") -> tuple[bool, dict[str, Any]]:
     ok = checks["database"] == "ok" and checks["kafka"] == "ok" and checks["relay"] == "ok"
     READY.labels(runtime.settings.service).set(1 if ok else 0)
     return ok, checks
+
+
+async def _kafka_answers(runtime: "ServiceRuntime") -> None:
+    """A broker answers a metadata request for the service's own topic. Not the whole cluster's
+    metadata: on a cluster of a thousand topics decoding it cost a busy service about a tenth of
+    a millisecond of CPU per request, at one check every ten seconds."""
+    assert runtime.producer is not None
+    client = runtime.producer.client
+    node = client.get_random_node()
+    if node is None:  # no broker known yet (never connected): ask the bootstrap servers
+        await client.fetch_all_metadata()
+        return
+    await client.send(node, MetadataRequest([runtime.topic], allow_auto_topic_creation=False))
 
 
 def observe_pool(runtime: "ServiceRuntime") -> None:

@@ -29,6 +29,7 @@ from yishi_contracts import (
 from yishi_contracts.settings import EffectiveSettings, Scheduled, Settings, effective_settings, lineage, own_as_of
 
 from .projection import Projection
+from .registry_cache import forget_everywhere
 
 __all__ = ["TABLES", "TOPIC", "CommunityNames", "effective_at", "keep_registry", "names_of"]
 
@@ -88,6 +89,7 @@ def _name(row: dict[str, Any], name: str, at: datetime) -> None:
 
 
 async def _keep_divisions(conn: asyncpg.Connection, envelopes: list[Envelope[Any]]) -> None:
+    forget_everywhere()  # what this process remembers of open communities (registry_cache)
     rows = _division_rows(envelopes)
     await conn.execute(
         """

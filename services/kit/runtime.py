@@ -64,7 +64,8 @@ class ServiceRuntime(Generic[V]):
     """One service's resources, and the typed port (``services.kit.ports.Service``) its use
     cases run on: ``commands``, ``reading()``, ``on(conn)`` and ``clock``.
 
-    ``views`` builds the service's views port on a connection (its SQL adapters)."""
+    ``views`` builds the service's views port on a connection (its SQL adapters);
+    ``from_kafka``, the own event types not applied inline (``PostgresUnits``)."""
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class ServiceRuntime(Generic[V]):
         clock: Clock | None = None,
         views: Callable[[asyncpg.Connection], V] = _no_views,
         description: str = "",
+        from_kafka: Iterable[type] = (),
     ) -> None:
         self.settings = settings
         self.stream = stream
@@ -103,7 +105,7 @@ class ServiceRuntime(Generic[V]):
         self.events = EventStream(codec=codec or EventCodec(settings.service, ()), source=stream.source, topic=self.topic)
         self.units: PostgresUnits[V] = PostgresUnits(
             pool=self._require_pool, events=self.events, views=views, now=self.clock.now,
-            projection=lambda: self.projection, service=settings.service,
+            projection=lambda: self.projection, service=settings.service, from_kafka=from_kafka,
         )
         self.commands: Commands[V] = Commands(self.units, self.clock)
         # A projection may need the runtime (a handler that records events of its own).

@@ -165,6 +165,9 @@ def event_span(name: str, envelope: Any, *, kind: SpanKind, **attributes: Any) -
     """A span for work on one event, the child of the trace context the event was recorded in
     (current while it runs, so events recorded inside continue that trace)."""
     parent = _parent(envelope.traceparent, envelope.tracestate)
+    if not enabled():  # nothing is recorded: only the event's trace context must be current meanwhile
+        yield from _passing_on(parent)
+        return
     around = trace.get_current_span().get_span_context()
     links = [Link(around)] if parent is not None and around.is_valid and around.trace_id != _trace_id(parent) else None
     span_attributes = {
@@ -180,6 +183,19 @@ def event_span(name: str, envelope: Any, *, kind: SpanKind, **attributes: Any) -
         name, context=parent, kind=kind, attributes=span_attributes, links=links
     ) as span:
         yield span
+
+
+def _passing_on(parent: context.Context | None) -> Iterator[trace.Span]:
+    """What the no-op tracer's span would do, without building a span's attributes and links:
+    make the event's trace context current (unless it brings none) while the work runs."""
+    if parent is None:
+        yield trace.get_current_span()
+        return
+    token = context.attach(parent)
+    try:
+        yield trace.get_current_span(parent)
+    finally:
+        context.detach(token)
 
 
 MAX_LINKS = 128

@@ -59,6 +59,7 @@ class PostgresUnitOfWork(Generic[V]):
         now: Callable[[], datetime],
         projection: Projection | None,
         service: str,
+        from_kafka: frozenset[type] = frozenset(),
     ) -> None:
         self.conn = conn
         self._events = events
@@ -66,6 +67,7 @@ class PostgresUnitOfWork(Generic[V]):
         self._now = now
         self._projection = projection
         self._service = service
+        self._from_kafka = from_kafka
 
     @property
     def views(self) -> V:
@@ -92,8 +94,9 @@ class PostgresUnitOfWork(Generic[V]):
             topic=self._events.topic,
         )
         public = [r for r in records if isinstance(r, Envelope)]
-        if self._projection is not None and public:
-            await apply_once(self.conn, self._projection, public, service=self._service)
+        inline = [e for e in public if type(e.data) not in self._from_kafka]
+        if self._projection is not None and inline:
+            await apply_once(self.conn, self._projection, inline, service=self._service)
         return public
 
 
@@ -103,7 +106,11 @@ class PostgresUnits(Generic[V]):
     Inside :meth:`holding` (a request sent with an idempotency key) every unit of work of the
     request is a savepoint in the one transaction held, and queries read on its connection:
     the request's answer is kept in the transaction that records its events, and what the
-    answer reads includes them."""
+    answer reads includes them.
+
+    ``from_kafka``: the service's own event types its projection is not applied to inline; its
+    consumer applies them from the service's topic a moment later, many in one statement. For
+    a hot command whose views answer meanwhile from what the command wrote itself."""
 
     def __init__(
         self,
@@ -114,6 +121,7 @@ class PostgresUnits(Generic[V]):
         now: Callable[[], datetime],
         projection: Callable[[], Projection | None],
         service: str,
+        from_kafka: Iterable[type] = (),
     ) -> None:
         self._pool = pool
         self._events = events
@@ -122,12 +130,13 @@ class PostgresUnits(Generic[V]):
         self._projection = projection
         self._service = service
         self._held: ContextVar[PostgresUnitOfWork[V] | None] = ContextVar(f"{service}-held-unit", default=None)
+        self._from_kafka = frozenset(from_kafka)
 
     def on(self, conn: asyncpg.Connection) -> PostgresUnitOfWork[V]:
         """A unit of work inside the caller's transaction (a reaction in a consumer's batch)."""
         return PostgresUnitOfWork(
             conn, events=self._events, views=self._views(conn), now=self._now, projection=self._projection(),
-            service=self._service,
+            service=self._service, from_kafka=self._from_kafka,
         )
 
     @asynccontextmanager

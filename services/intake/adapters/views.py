@@ -6,17 +6,25 @@ import asyncpg
 from yishi_contracts import Status
 
 from services.kit.registry import CommunityNames, names_of
+from services.kit.registry_cache import KnownCommunities
 
 from ..domain.contact import ContactRead, SubmitterContact
+from ..domain.progress import submitted_step
 from ..service_layer.ports import Filed, Filing, NewSubmission, ReceiptView
 from . import contact_reads
 
 
 class SqlIntakeViews:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, known: KnownCommunities | None = None) -> None:
         self.conn = conn
+        self._known = known
 
     async def community(self, code: str) -> CommunityNames:
+        if self._known is None:
+            return await self._read_community(code)
+        return await self._known.names(code, self._read_community)
+
+    async def _read_community(self, code: str) -> CommunityNames:
         return (await names_of(self.conn, [code]))[code]
 
     async def add_submission(self, submission: NewSubmission) -> Filing:
@@ -28,8 +36,8 @@ class SqlIntakeViews:
             """
             WITH kept AS (
                 INSERT INTO submissions (topic_id, receipt_code, community_id, contact_name, contact_phone,
-                                         idempotency_key, idempotency_caller, request_digest, submitted_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                         idempotency_key, idempotency_caller, request_digest, submitted_at, title)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT DO NOTHING
                 RETURNING topic_id
             )
@@ -48,6 +56,7 @@ class SqlIntakeViews:
             key.caller if key else None,
             key.request_digest if key else None,
             submission.submitted_at,
+            submission.title,
         )
         if row is None:
             return Filing(kept=False)
@@ -69,7 +78,8 @@ class SqlIntakeViews:
     async def receipt(self, receipt_code: str) -> ReceiptView | None:
         row = await self.conn.fetchrow(
             """
-            SELECT s.receipt_code, s.topic_id, s.community_id, s.submitted_at, p.title, p.status, p.history
+            SELECT s.receipt_code, s.topic_id, s.community_id, s.submitted_at, coalesce(p.title, s.title) AS title,
+                   p.status, p.history
             FROM submissions s LEFT JOIN topic_progress p USING (topic_id)
             WHERE s.receipt_code = $1
             """,
@@ -84,7 +94,8 @@ class SqlIntakeViews:
             title=row["title"],
             status=Status(row["status"] or Status.submitted),
             submitted_at=row["submitted_at"],
-            history=row["history"] or [],
+            # Not in the receipt view yet (its consumer takes intake's own submissions in a moment later)
+            history=row["history"] if row["history"] is not None else [submitted_step(row["submitted_at"])],
         )
 
     async def submitter_contact(self, topic_id: UUID) -> SubmitterContact | None:

@@ -79,6 +79,12 @@ def steps_of(event: Any, at: datetime) -> list[ProgressStep]:
     return [ProgressStep(topic_id, event.community_id, at, status, entry, title) for topic_id in topic_ids]
 
 
+def submitted_step(at: datetime) -> dict[str, Any]:
+    """The history's first step, as ``steps_of`` makes it from the TopicSubmitted: what a receipt
+    shows before the receipt view has the topic."""
+    return {"step": S.submitted.value, "label_zh": label(S.submitted), "at": at.isoformat()}
+
+
 def current_status(history: Iterable[Mapping[str, Any]]) -> Status | None:
     """Where the topic stands, from every step in its history, in any order."""
     return status_of((datetime.fromisoformat(h["at"]), h["step"]) for h in history)

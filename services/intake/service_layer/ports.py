@@ -25,6 +25,8 @@ class NewSubmission:
     contact_name: str | None = None
     contact_phone: str | None = None
     idempotency: IdempotencyKey | None = None
+    title: str | None = None
+    """What the receipt shows until the receipt view has the topic."""
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ async def submit_topic(
         filing = await uow.views.add_submission(NewSubmission(
             topic_id=topic_id, receipt_code=receipt_code, community_id=event.community_id,
             submitted_at=event.submitted_at, contact_name=contact_name, contact_phone=contact_phone, idempotency=key,
+            title=event.title,
         ))
         if filing.earlier is not None:
             raise KeyOnFile(filing.earlier)
