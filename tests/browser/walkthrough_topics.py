@@ -54,9 +54,9 @@ def decide(page, key: str, motion: str, measure: str, party: str):
 
 
 def vote(chair, topic, voters: int) -> None:
-    """The chair records each present member's vote from the show of hands."""
-    for n in range(voters):
-        who = "李主席" if n == 0 else f"成员{n}"
+    """The chair records each present fixed member's vote from the show of hands."""
+    for n in range(1, voters + 1):
+        who = f"成员{n}"
         choice = VOTES.get(who, "赞成")
         voter = topic.locator(".voter", has_text=who)
         answered(chair, "/votes", lambda: voter.get_by_text(choice, exact=True).click())
