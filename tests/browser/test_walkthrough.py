@@ -18,7 +18,7 @@ import pytest
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP as WIDE, LDL, PHONE as NARROW, QBM
 from tests.browser.steps import answered, pick, reload_until, sign_in, until
-from tests.browser.walkthrough_topics import TITLE, TOPICS, decide, research, vote
+from tests.browser.walkthrough_topics import TITLE, TOPICS, carry_out, decide, record_minutes, research, vote
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {**WIDE, "timezone_id": "Asia/Shanghai"}
@@ -190,21 +190,10 @@ def test_5_one_meeting_takes_up_the_four_topics(stack, pages, council, story, sh
     answered(chair, "/opening", lambda: chair.get_by_test_id("open-meeting").click())
     chair.get_by_test_id("meeting-status").get_by_text("会议进行中").wait_for()
 
-    for key, speaker, text in (("sanitation", "成员1（固定成员）", "建议利用社区服务站一楼空房设环卫工人爱心驿站。"),
-                               ("school_run", "成员2（固定成员）", "建议上下学时段设临时即停即走区，志愿者疏导。"),
-                               ("parking", "成员3（固定成员）", "泾崇路东侧绿化带外可以施划二十个停车位。"),
-                               ("toilet", "社区城管执法中队（社区相关站所）", "中山街北口有一处空地，可建一座装配式公厕。")):
-        pick(chair, chair.get_by_test_id("minutes-form").locator(".el-select").nth(0), TITLE[key])
-        pick(chair, chair.get_by_test_id("speaker"), speaker)
-        chair.get_by_test_id("minutes-text").fill(text)
-        answered(chair, "/minutes", lambda: chair.get_by_test_id("minutes-submit").click())
-        chair.get_by_test_id("minutes").get_by_text(text).wait_for()
+    record_minutes(chair)
 
-    for key, motion, measure, party in (
-            ("sanitation", "同意在社区服务站设立环卫工人爱心驿站。", "腾空服务站一楼房间并配置微波炉、饮水机", "社区居委会"),
-            ("parking", "同意在泾崇路东侧施划停车位。", "施划停车位二十个", "街道城管科"),
-            ("toilet", "同意在中山街北口建设装配式公厕。", "建设装配式公厕一座", "社区城管执法中队")):
-        topic = decide(chair, key, motion, measure, party)
+    for key in ("sanitation", "parking", "toilet"):
+        topic = decide(chair, key)
         if key == "parking":  # consensus, the minority opinion kept in the minutes
             pick(chair, topic.locator(".dissent-form .el-select"), "成员5")
             topic.get_by_placeholder("意见内容").fill("停车位应优先保障本路段居民。")
@@ -213,7 +202,7 @@ def test_5_one_meeting_takes_up_the_four_topics(stack, pages, council, story, sh
         answered(chair, "/consensus", lambda: topic.get_by_test_id("consensus").click())
         topic.get_by_test_id("agenda-status").get_by_text("形成决议").wait_for()
 
-    topic = decide(chair, "school_run", "上下学时段在中山街设临时即停即走区，由志愿者疏导。", "设置即停即走区并排班志愿者", "中山街小学")
+    topic = decide(chair, "school_run")
     answered(chair, "/vote", lambda: topic.get_by_test_id("open-vote").click())
     topic.get_by_test_id("agenda-status").get_by_text("表决中").wait_for()
     assert not topic.locator(".voter", has_text="李主席").count()  # the chair presides; the fixed members vote
@@ -253,16 +242,7 @@ def test_6_disclosed_carried_out_rated_and_closed(stack, pages, council, story, 
     stack.move_clock(days=8)  # the seven days' disclosure pass without an objection: the tasks start
     until(lambda: all(_board(stack).get(t) == "implementing" for t in TITLE.values()), what="the four implementing")
     for n, title in enumerate(TITLE.values()):
-        page.goto(f"{stack.url}/console/communities/{QBM}/tasks")
-        page.get_by_test_id("tasks").locator("tr", has_text=title).get_by_role("button", name="办理").click()
-        work = page.get_by_test_id("topic-work")
-        work.get_by_role("button", name="登记进展").click()
-        dialog = page.get_by_role("dialog", name="登记落实进展")
-        dialog.locator("#progress-text").fill("已与责任单位对接，方案正在实施。")
-        answered(page, "/progress", lambda: dialog.get_by_test_id("progress-submit").click())
-        work.get_by_test_id("progress-count").get_by_text("已登记进展 1 次").wait_for()
-        answered(page, "/completion", lambda: work.get_by_test_id("complete-task").click())
-        work.get_by_text("已完成", exact=True).first.wait_for()
+        carry_out(page, f"{stack.url}/console/communities/{QBM}/tasks", title)
         if n == 0:
             shoot(page, "walk-6-topic-work")
     until(lambda: all(_board(stack).get(t) == "implemented" for t in TITLE.values()), what="the four implemented")

@@ -3,7 +3,7 @@ every topic, for tests/browser/test_walkthrough.py."""
 
 from datetime import date, timedelta
 
-from tests.browser.steps import answered
+from tests.browser.steps import answered, pick
 
 # title, description, who brings it (resident page, or staff with source and channel), category.
 TOPICS = {
@@ -18,6 +18,17 @@ TOPICS = {
 }
 TITLE = {key: t[0] for key, t in TOPICS.items()}
 VOTES = {"成员7": "弃权", "成员8": "反对"}  # the others present vote 赞成
+# What the meeting resolves for each: the motion, and its one measure with the responsible party.
+MOTIONS = {
+    "sanitation": ("同意在社区服务站设立环卫工人爱心驿站。", "腾空服务站一楼房间并配置微波炉、饮水机", "社区居委会"),
+    "school_run": ("上下学时段在中山街设临时即停即走区，由志愿者疏导。", "设置即停即走区并排班志愿者", "中山街小学"),
+    "parking": ("同意在泾崇路东侧施划停车位。", "施划停车位二十个", "街道城管科"),
+    "toilet": ("同意在中山街北口建设装配式公厕。", "建设装配式公厕一座", "社区城管执法中队"),
+}
+MINUTES = (("sanitation", "成员1（固定成员）", "建议利用社区服务站一楼空房设环卫工人爱心驿站。"),
+           ("school_run", "成员2（固定成员）", "建议上下学时段设临时即停即走区，志愿者疏导。"),
+           ("parking", "成员3（固定成员）", "泾崇路东侧绿化带外可以施划二十个停车位。"),
+           ("toilet", "社区城管执法中队（社区相关站所）", "中山街北口有一处空地，可建一座装配式公厕。"))
 
 
 def research(page, key: str) -> None:
@@ -41,8 +52,19 @@ def research(page, key: str) -> None:
     page.get_by_test_id("research-state").get_by_text("调研已完成").wait_for()
 
 
-def decide(page, key: str, motion: str, measure: str, party: str):
-    """A topic's motion with one measure, its party and a deadline a month ahead, typed in."""
+def record_minutes(chair) -> None:
+    """One entry of the minutes per topic, typed as the meeting goes (an invitee speaks too)."""
+    for key, speaker, text in MINUTES:
+        pick(chair, chair.get_by_test_id("minutes-form").locator(".el-select").nth(0), TITLE[key])
+        pick(chair, chair.get_by_test_id("speaker"), speaker)
+        chair.get_by_test_id("minutes-text").fill(text)
+        answered(chair, "/minutes", lambda: chair.get_by_test_id("minutes-submit").click())
+        chair.get_by_test_id("minutes").get_by_text(text).wait_for()
+
+
+def decide(page, key: str):
+    """A topic's motion with its measure, party and a deadline a month ahead, typed in."""
+    motion, measure, party = MOTIONS[key]
     topic = page.get_by_test_id(f"agenda-{TITLE[key]}")
     topic.get_by_test_id("motion-text").fill(motion)
     topic.get_by_test_id("measure-description").fill(measure)
@@ -61,3 +83,17 @@ def vote(chair, topic, voters: int) -> None:
         voter = topic.locator(".voter", has_text=who)
         answered(chair, "/votes", lambda: voter.get_by_text(choice, exact=True).click())
         voter.get_by_text(f"已投：{choice}").wait_for()
+
+
+def carry_out(page, tasks_url: str, title: str) -> None:
+    """Staff open the topic's task from the task list, report progress once and complete it."""
+    page.goto(tasks_url)
+    page.get_by_test_id("tasks").locator("tr", has_text=title).get_by_role("button", name="办理").click()
+    work = page.get_by_test_id("topic-work")
+    work.get_by_role("button", name="登记进展").click()
+    dialog = page.get_by_role("dialog", name="登记落实进展")
+    dialog.locator("#progress-text").fill("已与责任单位对接，方案正在实施。")
+    answered(page, "/progress", lambda: dialog.get_by_test_id("progress-submit").click())
+    work.get_by_test_id("progress-count").get_by_text("已登记进展 1 次").wait_for()
+    answered(page, "/completion", lambda: work.get_by_test_id("complete-task").click())
+    work.get_by_text("已完成", exact=True).first.wait_for()
