@@ -18,7 +18,7 @@ import pytest
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP as WIDE, LDL, PHONE as NARROW, QBM
 from tests.browser.steps import answered, pick, reload_until, sign_in, until
-from tests.browser.walkthrough_topics import TITLE, TOPICS, carry_out, decide, record_minutes, research, vote
+from tests.browser.walkthrough_topics import MOTIONS, TITLE, TOPICS, carry_out, decide, record_minutes, research, vote
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {**WIDE, "timezone_id": "Asia/Shanghai"}
@@ -275,10 +275,10 @@ def test_6_disclosed_carried_out_rated_and_closed(stack, pages, council, story, 
     until(lambda: all(_board(stack).get(t) == "closed" for t in TITLE.values()), what="the four closed")
     phone.goto(f"{stack.url}/resident/board?c={QBM}")
     board = phone.get_by_test_id("board")
-    for title in TITLE.values():
+    for key, title in TITLE.items():
         entry = board.locator("li", has_text=title)
         entry.get_by_text("已办结").wait_for()
-        assert "同意" in entry.inner_text() or "即停即走" in entry.inner_text()  # the resolution, in words
+        assert MOTIONS[key][0] in entry.inner_text()  # the resolution, in words
     _look(phone, shoot, "walk-6-board")
 
 
