@@ -7,60 +7,20 @@ meeting adopts a resolution whose printable PDFs download. Every screen is shot 
 """
 
 import re
-import time
 import uuid
 from datetime import date, timedelta
 
 import pytest
 
 from tests.browser.conftest import DESKTOP as WIDE, PHONE as NARROW, QBM
+from tests.browser.steps import answered, pick, reload_until, sign_in
+from tests.browser.steps import until as _until
 
 pytestmark = pytest.mark.e2e
 
 # The community's workers are in China: the meeting's time is picked and shown in China time.
 DESKTOP = {**WIDE, "timezone_id": "Asia/Shanghai"}
 PHONE = {**NARROW, "timezone_id": "Asia/Shanghai"}
-
-
-def _until(check, timeout: float = 40.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
-        time.sleep(0.5)
-
-
-def sign_in(page, stack, user: str) -> None:
-    page.goto(f"{stack.url}/console/")
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(re.compile(r"/auth/realms/yishi/"))
-    page.fill("#username", user)
-    page.fill("#password", "yishi-demo")
-    page.click("#kc-login")
-    page.get_by_test_id("who").wait_for()
-
-
-def answered(page, path: str, click) -> None:
-    """Click and check the API accepted what the click sent."""
-    with page.expect_response(lambda r: path in r.url and r.request.method in ("POST", "PUT")) as response:
-        click()
-    assert response.value.ok, f"{response.value.status} {response.value.text()}"
-
-
-def reload_until(page, button: str, locator, what: str) -> None:
-    """A projection follows a decision a moment later: refresh the list until the row is there."""
-    def shown() -> bool:
-        if locator.count():
-            return True
-        page.get_by_role("button", name=button).click()
-        page.wait_for_load_state("networkidle")
-        return locator.count() > 0
-
-    _until(shown, what=what)
-
-
-def pick(page, select, option: str) -> None:
-    select.click()
-    page.get_by_role("option", name=option).click()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE, QBM, ROOT, SERVICES
-from tests.browser.test_web import sign_in
+from tests.browser.steps import sign_in
 from tests.e2e.walkthrough import Community
 from tests.support.eventually import eventually
 

@@ -9,7 +9,6 @@ in the real services, the receipt check travelling from intake to publication on
 import asyncio
 import re
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -19,18 +18,11 @@ from yishi_contracts import COUNCIL, MEETING, Envelope
 
 from services.kit.binding import to_kafka
 from tests.browser.conftest import DESKTOP, PHONE, QBM
+from tests.browser.steps import until as _until
 from tests.support.in_process import SOURCES
 from tests.unit.factories import adopted, researched, screened
 
 pytestmark = pytest.mark.e2e
-
-
-def _until(check, timeout: float = 60.0, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while not (found := check()):
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
-        time.sleep(0.5)
-    return found
 
 
 def _feed(stack, *events: tuple[str, object]) -> None:

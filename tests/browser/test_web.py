@@ -1,31 +1,15 @@
 """Residents and staff in a real browser, through the gateway, signed in at the real Keycloak."""
 
 import re
-import time
 import uuid
 
 import pytest
 
 from tests.browser.conftest import DESKTOP, LDL, PHONE, QBM
+from tests.browser.steps import sign_in
+from tests.browser.steps import until as _until
 
 pytestmark = pytest.mark.e2e
-
-
-def _until(check, timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
-        time.sleep(0.5)
-
-
-def sign_in(page, stack, user: str) -> None:
-    page.goto(f"{stack.url}/console/")
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(re.compile(r"/auth/realms/yishi/"))
-    page.fill("#username", user)
-    page.fill("#password", "yishi-demo")
-    page.click("#kc-login")
-    page.get_by_test_id("who").wait_for()
 
 
 @pytest.fixture(scope="module")
