@@ -80,7 +80,7 @@ async def test_bad_input_gets_a_clear_bilingual_4xx(system) -> None:
         bad = await client.post(f"{intake.url}/topics", json={**_topic("123", 1), "title": "短"})
         assert bad.status_code == 422
         body = bad.json()
-        assert body["error"] == "invalid_input" and "community_id" in body["message_en"] and "title" in body["message_zh"]
+        assert body["error"] == "invalid_input" and "community_id" in body["message_en"] and "标题" in body["message_zh"]
         assert "至少需要 4 个字" in body["message_zh"]
 
         phone = await client.post(f"{intake.url}/topics", json={**_topic("330102002001", 1), "contact": {"phone": "12345"}})
