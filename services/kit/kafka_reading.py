@@ -31,8 +31,9 @@ class TopicReader:
         security: KafkaSecurity | None = None,
     ) -> None:
         self._batch_size = batch_size
+        # A short backoff: the first end offsets wait for metadata in steps of it (0.4 s by default).
         options = dict(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False,
-                       **aiokafka_options(security))
+                       retry_backoff_ms=20, **aiokafka_options(security))
         self._consumer = AIOKafkaConsumer(*topics, auto_offset_reset="earliest", client_id=client_id, **options)
         # End offsets on connections of their own: a broker answers one connection's requests in
         # order, so on the reader's they would wait behind its fetch (up to fetch_max_wait_ms).

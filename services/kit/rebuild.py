@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_ROUNDS = 5
 SWAP_ATTEMPTS = 20
+PARSE_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,16 @@ class _Replay:
         """Replay up to ``end``: each batch in its own transaction, or all in the caller's.
 
         The next batches are fetched and parsed while the database writes the last one (the
-        two run on different cores), a few batches ahead at most."""
+        two run on different cores), a few batches ahead at most. Parsing yields every
+        ``PARSE_CHUNK`` records: the applying side's statements are answered in between, so
+        the two overlap instead of the applying side waiting a whole batch's parse for each."""
         total = self.report.records_read + self._reader.behind(end)
         ahead: asyncio.Queue[tuple[int, list[Envelope[Any]]] | BaseException | None] = asyncio.Queue(maxsize=2)
 
         async def read() -> None:
             try:
                 async for batch in self._reader.read_to(end):
-                    await ahead.put((len(batch), self._parse(batch)))
+                    await ahead.put((len(batch), await self._parse(batch)))
                 await ahead.put(None)
             except BaseException as exc:  # noqa: BLE001 — handed to the applying side, which raises it
                 await ahead.put(exc)
@@ -118,13 +121,15 @@ class _Replay:
                 reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
 
-    def _parse(self, batch: list[Any]) -> list[Envelope[Any]]:
+    async def _parse(self, batch: list[Any]) -> list[Envelope[Any]]:
         envelopes = []
-        for record in batch:
-            try:
-                envelopes.append(read_record(record, max_bytes=self._max_record_bytes))  # what the live consumer accepts
-            except MalformedMessage:
-                pass
+        for start in range(0, len(batch), PARSE_CHUNK):
+            for record in batch[start:start + PARSE_CHUNK]:
+                try:
+                    envelopes.append(read_record(record, max_bytes=self._max_record_bytes))  # what the live consumer accepts
+                except MalformedMessage:
+                    pass
+            await asyncio.sleep(0)  # let the applying side go on as soon as its statement is answered
         return envelopes
 
     async def _apply(self, envelopes: list) -> int:
@@ -138,7 +143,7 @@ async def rebuild(
     database_url: str,
     bootstrap_servers: str,
     topic_prefix: str = "",
-    batch_size: int = 1000,
+    batch_size: int = 3000,
     security: KafkaSecurity | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
     progress: Callable[[Progress], None] | None = None,

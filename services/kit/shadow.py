@@ -4,7 +4,9 @@ The copies live in their own schema under the same names (``yishi_rebuild.screen
 so a connection whose ``search_path`` puts that schema first writes into them with the
 projection's own handlers, unchanged. Each copy has the original's columns, defaults, checks
 and constraints (``LIKE ... INCLUDING ALL``) and indexes of the same names; plain indexes
-are built after the bulk of the writes. The swap moves the originals out and the copies in
+are built after the bulk of the writes. The copies are unlogged while the bulk is written
+(a crash loses nothing a new rebuild would not write again) and written to the WAL in one
+pass before the last writes and the swap, so replicas and recovery have them whole. The swap moves the originals out and the copies in
 (``SET SCHEMA``), gives the copies the sequences the originals owned, recreates the views
 that read the tables, and drops the originals.
 
@@ -79,7 +81,7 @@ class ShadowCopy:
         await conn.execute(f"DROP SCHEMA IF EXISTS {quoted(SHADOW_SCHEMA)} CASCADE; CREATE SCHEMA {quoted(SHADOW_SCHEMA)}")
         for table in self._tables:
             original, copy = self._original(table), self._copy(table)
-            await conn.execute(f"CREATE TABLE {copy} (LIKE {original} INCLUDING ALL EXCLUDING INDEXES)")
+            await conn.execute(f"CREATE UNLOGGED TABLE {copy} (LIKE {original} INCLUDING ALL EXCLUDING INDEXES)")
             for name, definition in await conn.fetch(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
                 " WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'x') ORDER BY conname", original,
@@ -121,7 +123,10 @@ class ShadowCopy:
         )
 
     async def finish(self) -> None:
-        """The deferred indexes, and the planner's statistics of the filled copies."""
+        """The copies written to the WAL at last (in one pass each), the deferred indexes, and
+        the planner's statistics of the filled copies."""
+        for table in self._tables:
+            await self._conn.execute(f"ALTER TABLE {self._copy(table)} SET LOGGED")
         for statement in self._deferred:
             await self._conn.execute(statement)
         for table in self._tables:

@@ -37,6 +37,8 @@ UNION ALL SELECT 'sequence ' || t || ': ' || coalesce(pg_get_serial_sequence(t, 
           FROM unnest($1::text[]) AS t WHERE EXISTS (SELECT 1 FROM information_schema.columns
                                                      WHERE table_name = t AND column_name = 'n')
 UNION ALL SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname LIKE 'yishi_%'
+UNION ALL SELECT 'persistence ' || c.relname || ': ' || c.relpersistence::text FROM pg_class c
+          WHERE c.oid = ANY(SELECT to_regclass(t) FROM unnest($1::text[]) AS t)
 ORDER BY 1
 """
 
@@ -113,6 +115,8 @@ async def test_events_arriving_during_a_rebuild_are_in_the_swapped_projection(
             batch_size=50, progress=progress.append,
         ))
         await eventually(lambda: _copy_made(conn, rebuilding), bool, what="the copy made")
+        assert await conn.fetchval(  # while the bulk is written, the copy is not in the WAL
+            "SELECT relpersistence::text FROM pg_class WHERE oid = 'yishi_rebuild.seen'::regclass") == "u"
         stop = asyncio.Event()
         submitting = asyncio.create_task(_keep_submitting(producer, topic, sent, stop))
         # The live consumer goes on serving from the real tables while the rebuild is held.
