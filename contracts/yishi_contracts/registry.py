@@ -104,7 +104,7 @@ def resolve(cloudevent_type: str, schema_version: str | int | None) -> type[Even
         if name and version.isdigit() and any(e.type_name == name for e in EVENT_TYPES.values()):
             raise UnsupportedEventVersion(f"{cloudevent_type}: version {version} is not supported")
         raise UnknownEventType(f"{cloudevent_type}: not a Yishi event type")
-    if schema_version is not None and str(schema_version) != str(model.version):
+    if schema_version is not None and schema_version != model.version and str(schema_version) != str(model.version):
         raise UnsupportedEventVersion(
             f"{cloudevent_type}: schemaversion {schema_version} does not match {model.version}"
         )

@@ -67,6 +67,7 @@ HEADERS: tuple[Header, ...] = (
 # CloudEvents makes datacontenttype optional; a record without it is read as JSON.
 _REQUIRED = tuple(h.name for h in HEADERS if h.always and h.name != "content-type")
 _ATTRIBUTE = {h.name: h.attribute for h in HEADERS}
+_REQUIRED_ATTRIBUTES = frozenset(_ATTRIBUTE[name] for name in _REQUIRED)
 _JSON_ERRORS = frozenset({"json_invalid", "json_type"})
 
 Reason = Literal["not_a_cloudevent", "invalid_envelope", "unknown_type", "unsupported_version", "invalid_json",
@@ -117,8 +118,9 @@ def _attributes(headers: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
         if attribute in found:  # two ce_id would be deduplicated differently by different readers
             raise MalformedMessage("invalid_envelope", f"header {name} appears more than once")
         try:
-            found[attribute] = raw.decode() if isinstance(raw, (bytes, bytearray)) else (
-                bytes(raw).decode() if isinstance(raw, memoryview) else str(raw))
+            found[attribute] = raw.decode()  # bytes, as Kafka clients give them
+        except AttributeError:
+            found[attribute] = bytes(raw).decode() if isinstance(raw, memoryview) else str(raw)
         except UnicodeDecodeError as exc:
             raise MalformedMessage("invalid_envelope", f"header {name} is not UTF-8 text") from exc
     return found
@@ -137,13 +139,14 @@ def from_kafka(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, val
     attributes = _attributes(headers)
     if "type" not in attributes or "specversion" not in attributes:
         raise MalformedMessage("not_a_cloudevent", "missing ce_type or ce_specversion header")
-    if missing := [name for name in _REQUIRED if _ATTRIBUTE[name] not in attributes]:
+    if not _REQUIRED_ATTRIBUTES.issubset(attributes):
+        missing = [name for name in _REQUIRED if _ATTRIBUTE[name] not in attributes]
         raise MalformedMessage("invalid_envelope", f"missing headers: {', '.join(missing)}")
     if key is None and require_key:
         raise MalformedMessage("invalid_envelope", "the record has no key; it must be ce_subject")
-    if key is not None and bytes(key) != attributes["subject"].encode():
+    if key is not None and (key if isinstance(key, bytes) else bytes(key)) != attributes["subject"].encode():
         raise MalformedMessage("invalid_envelope", "the record's key is not its ce_subject")
-    if "datacontenttype" in attributes:
+    if attributes.get("datacontenttype", CONTENT_TYPE) != CONTENT_TYPE:  # e.g. "Application/JSON; charset=utf-8"
         attributes["datacontenttype"] = attributes["datacontenttype"].split(";")[0].strip().lower()
     try:
         model = resolve(attributes["type"], attributes["schemaversion"])

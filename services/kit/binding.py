@@ -50,7 +50,7 @@ class RawRecord(Protocol):
 def record_size(headers: Iterable[tuple[str, Any]] | None, key: bytes | None, value: bytes | None) -> int:
     size = len(key or b"") + len(value or b"")
     for name, raw in headers or ():
-        size += len(name) + (len(raw) if raw is not None else 0)
+        size += len(name) + len(raw or b"")
     return size
 
 

@@ -3,7 +3,8 @@
 Every record it is handed ends applied or dead-lettered, never taking a neighbour with it. A
 record over the size limit, or that cannot be read (any header, key or value problem), an
 unknown type or an unsupported version goes to the dead-letter topic with its reason. The
-readable events are applied in one database transaction per batch; a parsed event whose
+readable events are applied in one database transaction per batch (a large batch in chunks,
+the next read while the database writes the last); a parsed event whose
 handler fails for reasons of its own is isolated by replaying the batch one event at a time,
 and only that event is dead-lettered. A retryable failure (database or network away, a lost
 concurrency race) raises, so the batch is redelivered after a pause.
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 # Worth redelivering rather than dead-lettering: the database is away, or a reaction lost an
 # optimistic-concurrency race with a command on the same stream and will decide again.
 RETRYABLE: tuple[type[BaseException], ...] = (*TRANSIENT_DB_ERRORS, ConcurrencyConflict)
+PIPELINE_CHUNK = 250
+"""A batch larger than this is read and applied chunk by chunk (see ``_apply_pipelined``)."""
+READ_SLICE = 50
 
 
 @dataclass
@@ -90,24 +94,20 @@ class ProjectionConsumer:
     async def process(self, records: Sequence[OriginRecord]) -> Outcome:
         """Read and apply the records; the letters for those that failed are returned, not sent."""
         outcome = Outcome()
-        parsed: list[tuple[OriginRecord, Envelope[Any]]] = []
-        for record in records:
-            try:
-                parsed.append((record, self.read(record)))
-            except MalformedMessage as exc:
-                outcome.letters.append(DeadLetter(record, exc.reason, exc.detail))
-            except Exception as exc:  # noqa: BLE001 — whatever the bytes are, the record is parked, not the consumer
-                log.exception("unexpected failure reading %s:%s@%s", record.topic, record.partition, record.offset)
-                outcome.letters.append(DeadLetter(record, "invalid_envelope", f"unreadable: {exc!r}"))
-        if not parsed:
-            return outcome
         try:
+            if len(records) > PIPELINE_CHUNK:
+                outcome.applied, outcome.outcomes = await self._apply_pipelined(records, outcome)
+                return outcome
+            parsed = self._read_all(records, outcome)
+            if not parsed:
+                return outcome
             outcome.applied, outcome.outcomes = await self._apply([env for _, env in parsed])
         except RETRYABLE:
             raise
         except Exception:
             log.exception("batch failed in %s; isolating the failing event", self.service)
-            outcome.applied, outcome.outcomes = 0, []
+            outcome = Outcome()
+            parsed = self._read_all(records, outcome)
             for record, envelope in parsed:
                 try:
                     applied, outcomes = await self._apply([envelope])
@@ -119,6 +119,43 @@ class ProjectionConsumer:
                     outcome.applied += applied
                     outcome.outcomes += outcomes
         return outcome
+
+    def _read_all(self, records: Sequence[OriginRecord], outcome: Outcome) -> list[tuple[OriginRecord, Envelope[Any]]]:
+        parsed: list[tuple[OriginRecord, Envelope[Any]]] = []
+        for record in records:
+            try:
+                parsed.append((record, self.read(record)))
+            except MalformedMessage as exc:
+                outcome.letters.append(DeadLetter(record, exc.reason, exc.detail))
+            except Exception as exc:  # noqa: BLE001 — whatever the bytes are, the record is parked, not the consumer
+                log.exception("unexpected failure reading %s:%s@%s", record.topic, record.partition, record.offset)
+                outcome.letters.append(DeadLetter(record, "invalid_envelope", f"unreadable: {exc!r}"))
+        return parsed
+
+    async def _apply_pipelined(self, records: Sequence[OriginRecord], outcome: Outcome) -> tuple[int, list[str]]:
+        """A large batch in chunks, in its one transaction: while the database writes a chunk,
+        the next is read (yielding every few records, so the writes' answers are taken up at
+        once). A reaction then sees the views with its chunk and those before applied."""
+        tally = _Tally(self.service)
+        applied = 0
+        chunks = [records[i:i + PIPELINE_CHUNK] for i in range(0, len(records), PIPELINE_CHUNK)]
+        ready = self._read_all(chunks[0], outcome)
+        async with self._pool.acquire() as conn, conn.transaction():
+            for following in [*chunks[1:], None]:
+                applying = asyncio.ensure_future(apply_once(
+                    conn, self._projection, [env for _, env in ready], service=self.service, handled=tally))
+                try:
+                    ready = []
+                    for start in range(0, len(following or ()), READ_SLICE):
+                        ready += self._read_all(following[start:start + READ_SLICE], outcome)  # type: ignore[index]
+                        await asyncio.sleep(0)
+                    applied += await applying
+                finally:
+                    if not applying.done():
+                        applying.cancel()
+                        await asyncio.gather(applying, return_exceptions=True)
+        tally.count()
+        return applied, tally.outcomes
 
     async def dead_letter(self, letters: list[DeadLetter]) -> None:
         if not letters:
