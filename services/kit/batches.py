@@ -6,10 +6,11 @@
   offsets moved past its valid records once later traffic arrived.
 - :class:`Offsets`: acknowledging a batch commits, after processing, the next offset of each
   partition the batch had records on — not every assigned partition of the group.
-- :func:`read_past_unreadable_names`: aiokafka itself decodes header *names* while fetching; a
+- :func:`fetch_batches`: aiokafka itself decodes header *names* while fetching; a
   record with a name that is not UTF-8 makes every fetch of its partition raise, for good. The
   subscriber then reads record by record, hands the records before it over as usual, and that
   one as an :class:`~services.kit.binding.UnreadableRecord` (dead-lettered), and seeks past it.
+  It also fetches again at once after a fetch that found nothing.
 """
 
 import asyncio
@@ -79,16 +80,20 @@ def undecoded_batches(subscriber: Any) -> Callable[[tuple[ConsumerRecord, ...]],
     return parse
 
 
-def read_past_unreadable_names(subscriber: Any) -> None:
-    """Make a FastStream batch subscriber go on past records aiokafka cannot decode."""
-    fetch = subscriber.get_msg
+def fetch_batches(subscriber: Any) -> None:
+    """Make a FastStream batch subscriber fetch as the kit needs: it goes on past records
+    aiokafka cannot decode, and a fetch that found nothing is followed by the next at once.
+
+    FastStream's own fetch sleeps ``batch_timeout_ms`` after an empty one, so the first record
+    after a quiet spell — a resident's submission at night — waited up to that long again
+    before anyone fetched it; ``getmany`` itself already waits up to that long for records."""
 
     async def get_msg(consumer: AIOKafkaConsumer) -> tuple[Any, ...]:
         try:
-            return await fetch(consumer)  # type: ignore[no-any-return]
+            fetched = await consumer.getmany(timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records)
         except UnicodeDecodeError:
             fetched = await one_by_one(consumer, consumer.assignment())
-            return tuple(record for records in fetched.values() for record in records)
+        return tuple(record for records in fetched.values() for record in records)
 
     subscriber.get_msg = get_msg  # the consume loop calls self.get_msg(consumer) each round
 

@@ -27,7 +27,7 @@ from yishi_contracts import Stream, dead_letter_topic
 from . import idempotency_store, tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
-from .batches import read_past_unreadable_names, undecoded_batches
+from .batches import fetch_batches, undecoded_batches
 from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
@@ -179,7 +179,7 @@ class ServiceRuntime(Generic[V]):
                 raise
             self.lag.handled(records, subscriber.consumer)
 
-        read_past_unreadable_names(subscriber)
+        fetch_batches(subscriber)
         self._subscriber = subscriber
 
     async def observe_lag(self) -> None:
