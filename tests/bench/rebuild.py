@@ -113,6 +113,8 @@ async def flat_rebuild(infra, n: int) -> str:
         f"{'rebuild /s (first tenth)':34} {first:10.0f}",
         f"{'rebuild /s (last tenth)':34} {last:10.0f}",
         f"{'last / first tenth':34} {last / first:10.2f}  (≥ 0.9)",
+        f"{'s replaying':34} {samples[-1].at:10.1f}",
+        f"{'s after (indexes, WAL, swap)':34} {elapsed - samples[-1].at:10.1f}",
         f"{'RSS MB at start':34} {start_rss:10.0f}",
         f"{'RSS MB peak during the rebuild':34} {peak:10.0f}",
         f"{'RSS MB at the end':34} {samples[-1].rss_mb:10.0f}",
