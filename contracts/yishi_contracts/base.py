@@ -61,6 +61,11 @@ class PersonText:
         return unicodedata.normalize("NFC", value)
 
     def _after(self, value: str) -> str:
+        # Every refused character is unprintable (Cc, Cs, the bidi controls' Cf, Zl, Zp): a text
+        # printable but for the line breaks and tabs it may hold is checked at C speed, and only
+        # another (an ideographic space, say) is walked character by character.
+        if (value.replace("\n", "").replace("\t", "") if self.multiline else value).isprintable():
+            return self._visible_somewhere(value)
         for ch in value:
             if _refused_character(ch, self.multiline):
                 if ch in "\n\r" or unicodedata.category(ch) in ("Zl", "Zp"):
@@ -70,6 +75,10 @@ class PersonText:
                     "must not contain the control character {character}",
                     {"character": _character(ch)},
                 )
+        return self._visible_somewhere(value)
+
+    @staticmethod
+    def _visible_somewhere(value: str) -> str:
         if value and not any(_visible(ch) for ch in value):
             raise PydanticCustomError("text_invisible", "must contain visible characters, not only blanks")
         return value
