@@ -19,6 +19,9 @@ class HttpMetrics:
     def __init__(self, app: Any, *, service: str) -> None:
         self.app = app
         self.service = service
+        # Each answer's counter and histogram children, looked up once per route, method and
+        # status: prometheus_client's labels() builds, checks and locks on every call.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -38,5 +41,11 @@ class HttpMetrics:
         finally:
             route = getattr(scope.get("route"), "path", None) or UNMATCHED  # set by the router on this scope
             method = scope.get("method", "") if scope.get("method") in _METHODS else "other"
-            HTTP_REQUESTS.labels(self.service, route, method, str(status)).inc()
-            HTTP_DURATION.labels(self.service, route, method).observe(time.perf_counter() - started)
+            children = self._children.get((route, method, status))
+            if children is None:
+                children = self._children.setdefault((route, method, status), (
+                    HTTP_REQUESTS.labels(self.service, route, method, str(status)),
+                    HTTP_DURATION.labels(self.service, route, method),
+                ))
+            children[0].inc()
+            children[1].observe(time.perf_counter() - started)
