@@ -5,6 +5,7 @@ state change, the stored events and what will be published commit together or no
 Each event keeps the trace context it was recorded in (CloudEvents ``traceparent``).
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,12 +73,12 @@ class StoredEvent:
 _STORE = """
 WITH new AS (
     SELECT * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::timestamptz[],
-                         $9::jsonb[]) WITH ORDINALITY
+                         $9::text[]) WITH ORDINALITY
         AS n(version, event_id, event_type, community_id, correlation_id, causation_id, occurred_at, envelope, ord)
 ), stored AS (
     INSERT INTO event_store (stream_id, version, event_id, event_type, community_id, correlation_id, causation_id,
                              occurred_at, envelope)
-    SELECT $1, version, event_id, event_type, community_id, correlation_id, causation_id, occurred_at, envelope
+    SELECT $1, version, event_id, event_type, community_id, correlation_id, causation_id, occurred_at, envelope::jsonb
     FROM new
     WHERE NOT EXISTS (SELECT 1 FROM event_store WHERE stream_id = $1 AND version > $10)
     ORDER BY ord
@@ -121,10 +122,10 @@ async def append(
     for version, record in enumerate(envelopes, start=expected_version + 1):
         if isinstance(record, PrivateEvent):
             row = (version, record.id, record.type, record.community_id, record.correlation_id, record.causation_id,
-                   record.time, record.document())
+                   record.time, json.dumps(record.document()))
         else:
             row = (version, record.id, record.type, record.communityid, record.correlationid, record.causationid,
-                   record.time, record.model_dump(mode="json"))
+                   record.time, record.model_dump_json())  # JSON text at once, not a dict json.dumps walks
         for column, value in zip(columns, row):
             column.append(value)
     public = [r for r in envelopes if not isinstance(r, PrivateEvent)]
