@@ -23,7 +23,8 @@ from tests.support.eventually import eventually
 from tests.unit.factories import screened, submitted
 
 SEEN = """
-CREATE TABLE seen (topic_id uuid PRIMARY KEY, community_id text NOT NULL CHECK (community_id <> ''), n bigserial);
+CREATE TABLE seen (topic_id uuid PRIMARY KEY, community_id text NOT NULL CHECK (community_id <> ''), n bigserial)
+    WITH (fillfactor = 90, toast.vacuum_truncate = false);
 CREATE INDEX seen_by_community ON seen (community_id);
 CREATE VIEW seen_view AS SELECT * FROM seen;
 """
@@ -38,6 +39,9 @@ UNION ALL SELECT 'sequence ' || t || ': ' || coalesce(pg_get_serial_sequence(t, 
                                                      WHERE table_name = t AND column_name = 'n')
 UNION ALL SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname LIKE 'yishi_%'
 UNION ALL SELECT 'persistence ' || c.relname || ': ' || c.relpersistence::text FROM pg_class c
+          WHERE c.oid = ANY(SELECT to_regclass(t) FROM unnest($1::text[]) AS t)
+UNION ALL SELECT 'options ' || c.relname || ': ' || coalesce(c.reloptions::text, '-') || ' toast '
+                 || coalesce(t.reloptions::text, '-') FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
           WHERE c.oid = ANY(SELECT to_regclass(t) FROM unnest($1::text[]) AS t)
 ORDER BY 1
 """
@@ -117,6 +121,10 @@ async def test_events_arriving_during_a_rebuild_are_in_the_swapped_projection(
         await eventually(lambda: _copy_made(conn, rebuilding), bool, what="the copy made")
         assert await conn.fetchval(  # while the bulk is written, the copy is not in the WAL
             "SELECT relpersistence::text FROM pg_class WHERE oid = 'yishi_rebuild.seen'::regclass") == "u"
+        assert await conn.fetchrow(  # nor does autovacuum scan it again and again as it grows
+            "SELECT c.reloptions, t.reloptions AS toast FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid"
+            " WHERE c.oid = 'yishi_rebuild.seen'::regclass") == (
+            ["fillfactor=90", "autovacuum_enabled=false"], ["vacuum_truncate=false", "autovacuum_enabled=false"])
         stop = asyncio.Event()
         submitting = asyncio.create_task(_keep_submitting(producer, topic, sent, stop))
         # The live consumer goes on serving from the real tables while the rebuild is held.
