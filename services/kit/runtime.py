@@ -20,6 +20,8 @@ from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.params import NoCast
 from yishi_contracts import Stream, dead_letter_topic
 
 from . import idempotency_store, tracing
@@ -167,11 +169,7 @@ class ServiceRuntime(Generic[V]):
         )
 
         @subscriber(parser=undecoded_batches(subscriber))
-        async def on_batch() -> None:
-            # The message from FastStream's context, and no parameter at all: a ``KafkaMessage`` or
-            # a ``NoCast`` body is resolved by a synchronous dependency, which FastStream runs in a
-            # worker thread inside a task group of its own, for every batch.
-            message = self.broker.context.get_local("message")
+        async def on_batch(body: NoCast[list[bytes]], message: KafkaMessage) -> None:
             records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
             assert self.consumer is not None
             try:
