@@ -5,7 +5,8 @@
   runs, so one bad byte (or a header without a value) made it drop the whole batch, and the
   offsets moved past its valid records once later traffic arrived.
 - :class:`Offsets`: acknowledging a batch commits, after processing, the next offset of each
-  partition the batch had records on — not every assigned partition of the group.
+  partition the batch had records on — not every assigned partition of the group — in the
+  background, while the next batch is processed.
 - :func:`fetch_batches`: aiokafka itself decodes header *names* while fetching; a
   record with a name that is not UTF-8 makes every fetch of its partition raise, for good. The
   subscriber then reads record by record, hands the records before it over as usual, and that
@@ -14,33 +15,74 @@
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from faststream.kafka.message import KafkaAckableMessage
 from faststream.message import StreamMessage
 
 from .binding import UnreadableRecord
+
+log = logging.getLogger(__name__)
 
 
 class Offsets:
     """What a subscriber commits after a batch: the next offset on each partition the batch had
     records on, and any left from a commit that failed (a rebalance), while still assigned.
 
-    Only offsets of processed records are ever pending, so a retried commit cannot skip one."""
+    The commit goes out in the background, one at a time, so the next batch is read and applied
+    while the broker answers; offsets processed meanwhile go in the commit after it. Once
+    :meth:`close` was called (the service stopping), every batch waits for its commit.
+    Only offsets of processed records are ever pending, so a retried commit cannot skip one;
+    a commit lost (a crash, a rebalance) only means those records are delivered again, and the
+    consumer applies an event once however often it comes."""
 
     def __init__(self) -> None:
         self._pending: dict[TopicPartition, int] = {}
+        self._sending: asyncio.Task[None] | None = None
+        self._closing = False
 
     async def commit(self, consumer: AIOKafkaConsumer, records: Sequence[Any]) -> None:
         for record in records:
             tp = TopicPartition(record.topic, record.partition)
             self._pending[tp] = max(self._pending.get(tp, 0), record.offset + 1)
-        assigned = consumer.assignment()
-        # a revoked partition is another member's now: it reads on from the last commit
-        self._pending = {tp: offset for tp, offset in self._pending.items() if tp in assigned}
-        if self._pending:
+        if self._closing:
+            await self._settle(consumer)
+        elif self._sending is None or self._sending.done():
+            self._sending = asyncio.create_task(self._send(consumer))
+        # else the commit on its way is followed at once by one with these
+
+    async def close(self, consumer: AIOKafkaConsumer | None) -> None:
+        """From now on commit as each batch ends; wait for the commit on its way and send what is pending."""
+        self._closing = True
+        if consumer is None:
+            return
+        try:
+            await self._settle(consumer)
+        except KafkaError as exc:
+            log.warning("offsets not committed before stopping (%r): those records will be delivered again", exc)
+
+    async def _send(self, consumer: AIOKafkaConsumer) -> None:
+        try:
+            await self._commit_pending(consumer)
+        except KafkaError as exc:
+            log.warning("offset commit failed (%r); the offsets go with the next one", exc)
+
+    async def _settle(self, consumer: AIOKafkaConsumer) -> None:
+        if self._sending is not None:
+            await asyncio.gather(self._sending, return_exceptions=True)  # it logged its own failure
+        await self._commit_pending(consumer)
+
+    async def _commit_pending(self, consumer: AIOKafkaConsumer) -> None:
+        while True:
+            assigned = consumer.assignment()
+            # a revoked partition is another member's now: it reads on from the last commit
+            self._pending = {tp: offset for tp, offset in self._pending.items() if tp in assigned}
+            if not self._pending:
+                return
             offsets = dict(self._pending)
             await consumer.commit(offsets)
             for tp, offset in offsets.items():
@@ -62,10 +104,10 @@ class _Batch(KafkaAckableMessage):
         await StreamMessage.ack(self)
 
 
-def undecoded_batches(subscriber: Any) -> Callable[[tuple[ConsumerRecord, ...]], Awaitable[_Batch]]:
+def undecoded_batches(subscriber: Any, offsets: Offsets) -> Callable[[tuple[ConsumerRecord, ...]], Awaitable[_Batch]]:
     """A FastStream ``parser=`` for a batch subscriber that decodes nothing: the records go to
-    the handler as they came, with the values as the body (for FastStream's telemetry)."""
-    offsets = Offsets()
+    the handler as they came, with the values as the body (for FastStream's telemetry).
+    Acknowledging a batch commits its offsets through ``offsets``."""
 
     async def parse(records: tuple[ConsumerRecord, ...]) -> _Batch:
         first, last = records[0], records[-1]

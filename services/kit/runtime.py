@@ -27,7 +27,7 @@ from yishi_contracts import Stream, dead_letter_topic
 from . import idempotency_store, tracing
 from .clock import Clock, clock_from_env
 from .commands import Commands
-from .batches import fetch_batches, undecoded_batches
+from .batches import Offsets, fetch_batches, undecoded_batches
 from .consumer import RETRYABLE, ConsumerLag, ProjectionConsumer
 from .db import create_pool
 from .deadletter import DeadLetterPublisher
@@ -91,6 +91,7 @@ class ServiceRuntime(Generic[V]):
         self.consumer: ProjectionConsumer | None = None
         self.lag = ConsumerLag(service=settings.service, group=settings.consumer_group)
         self._subscriber: Any = None
+        self._offsets = Offsets()
         self.broker = KafkaBroker(
             settings.kafka.bootstrap_servers,
             client_id=f"yishi-{settings.service}",
@@ -168,7 +169,7 @@ class ServiceRuntime(Generic[V]):
             ),
         )
 
-        @subscriber(parser=undecoded_batches(subscriber))
+        @subscriber(parser=undecoded_batches(subscriber, self._offsets))
         async def on_batch(body: NoCast[list[bytes]], message: KafkaMessage) -> None:
             records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
             assert self.consumer is not None
@@ -225,6 +226,8 @@ class ServiceRuntime(Generic[V]):
             task.cancel()
         await asyncio.gather(*self._periodic_tasks, return_exceptions=True)
         if self.projection is not None:
+            if self._subscriber is not None:
+                await self._offsets.close(self._subscriber.consumer)  # the batch in hand then commits as it ends
             await self.broker.stop()
         if self.relay is not None and self._relay_task is not None:
             self.relay.stop()
