@@ -26,7 +26,7 @@ from services.kit.topics import ensure_topics
 from services.system import migrate
 from tests.support.infra import infrastructure
 
-from . import http, latency, ledger, raw, rebuild, relay, yishi
+from . import http, latency, ledger, leftovers, raw, rebuild, relay, yishi
 from .workload import records, submissions
 
 
@@ -37,25 +37,29 @@ async def one_run(infra, n: int, *, latency_rate: float, latency_seconds: float)
     wire = records(envelopes)
     await ensure_topics(infra.bootstrap_servers, [raw_topic, f"{prefix}yishi.intake.v1", f"{prefix}latency"],
                         partitions=12, replication_factor=1)
-    raw_db = infra.create_database(f"bench_raw_{run}")
-    service_db = infra.create_database(f"bench_{yishi.SERVICE}_{run}")
-    migrate.upgrade(yishi.SERVICE, service_db)
-    figures = {"raw produce": await raw.produce(infra.bootstrap_servers, raw_topic, wire)}
-    cpu = time.process_time()
-    figures["raw getmany+validate+COPY"] = await raw.consume_into_postgres(infra.bootstrap_servers, raw_topic, raw_db, n)
-    cpu_raw = (time.process_time() - cpu) / n * 1e6
-    figures["relay drain"] = await yishi.relay_drain(service_db, infra.bootstrap_servers, prefix, envelopes)
-    figures["projection catch-up (live)"] = await yishi.live_catch_up(service_db, infra.bootstrap_servers, prefix, n)
-    cpu = time.process_time()
-    figures["rebuild"], _ = await yishi.replay(service_db, infra.bootstrap_servers, prefix)
-    figures["raw getmany+validate+COPY CPU µs"] = cpu_raw
-    figures["rebuild CPU µs"] = (time.process_time() - cpu) / n * 1e6
-    steady = dict(rate=latency_rate, seconds=latency_seconds)
-    figures["relay commit→ack p50 ms"], figures["relay commit→ack p99 ms"] = await relay.commit_to_ack(
-        service_db, infra.bootstrap_servers, f"{prefix}latency", **steady)
-    figures["raw produce→ack p50 ms"], figures["raw produce→ack p99 ms"] = await relay.produce_to_ack(
-        infra.bootstrap_servers, raw_topic, **steady)
-    return figures
+    databases = [f"bench_raw_{run}", f"bench_{yishi.SERVICE}_{run}"]
+    try:
+        raw_db = infra.create_database(databases[0])
+        service_db = infra.create_database(databases[1])
+        migrate.upgrade(yishi.SERVICE, service_db)
+        figures = {"raw produce": await raw.produce(infra.bootstrap_servers, raw_topic, wire)}
+        cpu = time.process_time()
+        figures["raw getmany+validate+COPY"] = await raw.consume_into_postgres(infra.bootstrap_servers, raw_topic, raw_db, n)
+        cpu_raw = (time.process_time() - cpu) / n * 1e6
+        figures["relay drain"] = await yishi.relay_drain(service_db, infra.bootstrap_servers, prefix, envelopes)
+        figures["projection catch-up (live)"] = await yishi.live_catch_up(service_db, infra.bootstrap_servers, prefix, n)
+        cpu = time.process_time()
+        figures["rebuild"], _ = await yishi.replay(service_db, infra.bootstrap_servers, prefix)
+        figures["raw getmany+validate+COPY CPU µs"] = cpu_raw
+        figures["rebuild CPU µs"] = (time.process_time() - cpu) / n * 1e6
+        steady = dict(rate=latency_rate, seconds=latency_seconds)
+        figures["relay commit→ack p50 ms"], figures["relay commit→ack p99 ms"] = await relay.commit_to_ack(
+            service_db, infra.bootstrap_servers, f"{prefix}latency", **steady)
+        figures["raw produce→ack p50 ms"], figures["raw produce→ack p99 ms"] = await relay.produce_to_ack(
+            infra.bootstrap_servers, raw_topic, **steady)
+        return figures
+    finally:
+        await leftovers.drop(infra, prefix=prefix, databases=databases)
 
 
 RATIOS = (

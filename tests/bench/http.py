@@ -31,6 +31,7 @@ from services.system import migrate
 from tests.support.processes import ROOT, ServiceProcess, service_env
 from tests.support.registry import QINGBOMEN, seed_registry
 
+from . import leftovers
 from .workload import TITLES
 
 COMMUNITY = QINGBOMEN
@@ -263,6 +264,7 @@ def run(infra, *, rounds: int = 4, count: int = 1_500, seconds: float = 8.0, war
         finally:
             intake.terminate()
             minimal.terminate()
+            leftovers.drop_now(infra, prefix=prefix, databases=[f"bench_http_intake_{tag}", f"bench_http_minimal_{tag}"])
     return {**tallies["intake"].figures("intake"), **tallies["minimal"].figures("minimal")}
 
 

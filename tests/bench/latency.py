@@ -25,6 +25,7 @@ from services.system import migrate
 from tests.support.processes import ServiceProcess, service_env, token
 from tests.support.registry import LAODONGLU, seed_through_council
 
+from . import leftovers
 from .http import Connection, post, submission_body
 
 PARTITIONS = 12
@@ -206,6 +207,7 @@ def run(infra, *, rates: tuple[int, ...] = RATES, seconds: float = SECONDS) -> d
         finally:
             for process in running:
                 process.terminate()
+            leftovers.drop_now(infra, prefix=prefix, databases=[f"bench_lat_{s}_{tag}" for s in databases])
     return figures
 
 

@@ -12,9 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 from yishi_contracts import INTAKE
 
 from services.kit.rebuild import Progress, rebuild
@@ -22,7 +20,7 @@ from services.kit.topics import ensure_topics
 from services.system import migrate
 from services.system.catalog import app_module
 
-from . import yishi
+from . import leftovers, yishi
 from .workload import records, submissions
 
 CHUNK = 10_000
@@ -62,20 +60,6 @@ def _rate(samples: list[_Sample], low: int, high: int) -> float:
     return (last.read - first.read) / max(last.at - first.at, 1e-9)
 
 
-async def _drop(infra, database: str, topics: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
-    await admin.start()
-    try:
-        await admin.delete_topics(topics)
-    finally:
-        await admin.close()
-    conn = await asyncpg.connect(infra.admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 async def flat_rebuild(infra, n: int) -> str:
     run = uuid.uuid4().hex[:6]
     prefix = f"bench{run}."
@@ -102,7 +86,7 @@ async def flat_rebuild(infra, n: int) -> str:
                                bootstrap_servers=infra.bootstrap_servers, topic_prefix=prefix, progress=sample)
         elapsed = time.perf_counter() - started
     finally:
-        await _drop(infra, database, topics)
+        await leftovers.drop(infra, prefix=prefix, databases=[database])
     tenth = n // 10
     first, last = _rate(samples, 0, tenth), _rate(samples, n - tenth, n)
     peak = max(s.rss_mb for s in samples)
