@@ -10,6 +10,8 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import structlog
 from fastapi import FastAPI
 from opentelemetry import trace
@@ -29,6 +31,7 @@ def lines() -> Iterator[io.StringIO]:
     routed = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate, logging.getLogger(name).level)
               for name in ROUTED}
     saved = (root.handlers[:], root.level, routed)
+    srcfile = logging._srcfile  # type: ignore[attr-defined]
     out = io.StringIO()
     logs.configure("council", fmt="json", level="INFO", stream=out)
     try:
@@ -39,6 +42,7 @@ def lines() -> Iterator[io.StringIO]:
             logging.getLogger(name).handlers, logging.getLogger(name).propagate = handlers, propagate
             logging.getLogger(name).setLevel(level)
         logging.captureWarnings(False)
+        logging._srcfile = srcfile  # type: ignore[attr-defined]
         structlog.reset_defaults()
 
 
@@ -92,6 +96,17 @@ def test_ids_and_codes_are_not_mistaken_for_phones(lines) -> None:
     assert line["message"] == f"topic {topic} of community 330102001001 at offset 13800138000123"
 
 
+_PIECES = st.sampled_from(["13800138000", "+86 13912345678", "0571-88889999", "057188889999", "330102001001",
+                           "name='王阿姨'", 'contact_phone: "x"', "Phone=1", "TEL", "id_card", "ADDRESS", " ", "-", "'",
+                           "=", ":", "8", "1", "0"])
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=12).map("".join))
+def test_text_skipped_by_the_quick_check_is_text_the_substitutions_would_leave_alone(text) -> None:
+    full = logs._PHONE.sub(logs.REDACTED, logs._PRIVATE_IN_TEXT.sub(rf"\g<key>\g<q>{logs.REDACTED}\g<q>", text))
+    assert logs._redact_value(text) == full
+
+
 def test_uvicorn_faststream_and_warnings_go_through_the_same_handler(lines) -> None:
     for name in ROUTED:
         routed = logging.getLogger(name)
@@ -107,12 +122,14 @@ def test_console_lines_are_for_people_and_uncoloured_off_a_terminal() -> None:
     out = io.StringIO()
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
+    srcfile = logging._srcfile  # type: ignore[attr-defined]
     try:
         logs.configure("meeting", fmt="console", stream=out)
         logging.getLogger("services.meeting").warning("quorum not reached", extra={"phone": "13800138000"})
     finally:
         root.handlers, root.level = saved
         logging.captureWarnings(False)
+        logging._srcfile = srcfile  # type: ignore[attr-defined]
         structlog.reset_defaults()
     text = out.getvalue()
     assert "quorum not reached" in text and "service=meeting" in text and "[warning" in text
