@@ -39,8 +39,11 @@ log = logging.getLogger(__name__)
 # Worth redelivering rather than dead-lettering: the database is away, or a reaction lost an
 # optimistic-concurrency race with a command on the same stream and will decide again.
 RETRYABLE: tuple[type[BaseException], ...] = (*TRANSIENT_DB_ERRORS, ConcurrencyConflict)
-PIPELINE_CHUNK = 250
-"""A batch larger than this is read and applied chunk by chunk (see ``_apply_pipelined``)."""
+PIPELINE_CHUNK = 1000
+"""A batch larger than this is read and applied chunk by chunk (see ``_apply_pipelined``). Each
+chunk costs its statements' round trips whatever its size: in paired runs against the raw loop,
+catching up in chunks of 1,000 out of batches of 3,000 ran at 0.30 of it, chunks of 250 out of
+1,000 at 0.24."""
 READ_SLICE = 50
 
 

@@ -67,7 +67,8 @@ class KafkaSettings(BaseSettings):
     """A namespace for topics and consumer groups, e.g. ``staging.``; empty in production."""
     partitions: int = Field(default=12, ge=1)
     replication_factor: int = Field(default=1, ge=1)
-    consumer_batch_size: int = Field(default=1000, ge=1)
+    consumer_batch_size: int = Field(default=3000, ge=1)
+    """At most this many records a batch (one transaction), as a rebuild reads them."""
     max_record_bytes: int = Field(default=MAX_RECORD_BYTES, ge=1024)
     """A consumed record (key, value, headers) over this size is dead-lettered unread: ``too_large``."""
     session_timeout_ms: int = 10_000

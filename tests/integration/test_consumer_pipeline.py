@@ -64,7 +64,8 @@ def _batch(n: int, *, broken_at: tuple[int, ...] = (), repeated: tuple[int, int]
     return records, envelopes, applied
 
 
-async def test_a_large_batch_applies_in_chunks_what_it_would_whole(pool) -> None:
+async def test_a_large_batch_applies_in_chunks_what_it_would_whole(pool, monkeypatch) -> None:
+    monkeypatch.setattr(consuming, "PIPELINE_CHUNK", 250)  # three chunks of a batch of 700
     batches: list[int] = []
     records, _, applied = _batch(700, broken_at=(3, 520), repeated=(10, 400))
     consumer = ProjectionConsumer(service="council", pool=pool, projection=_seen_projection(set(), batches),
@@ -84,7 +85,8 @@ async def test_a_large_batch_applies_in_chunks_what_it_would_whole(pool) -> None
     assert again.applied == 0 and again.outcomes.count("duplicate") == 698
 
 
-async def test_a_poison_event_in_a_later_chunk_is_isolated_and_the_rest_applied_once(pool) -> None:
+async def test_a_poison_event_in_a_later_chunk_is_isolated_and_the_rest_applied_once(pool, monkeypatch) -> None:
+    monkeypatch.setattr(consuming, "PIPELINE_CHUNK", 250)
     batches: list[int] = []
     records, envelopes, applied = _batch(600, broken_at=(100,))
     poison = envelopes[450].data.topic_id
@@ -101,6 +103,7 @@ async def test_a_poison_event_in_a_later_chunk_is_isolated_and_the_rest_applied_
 
 
 async def test_a_cancelled_batch_leaves_nothing_written_and_its_connections_free(pool, monkeypatch) -> None:
+    monkeypatch.setattr(consuming, "PIPELINE_CHUNK", 250)
     monkeypatch.setattr(consuming, "READ_SLICE", 1)  # the reading side yields after every record
     started, gate = asyncio.Event(), asyncio.Event()
     seen = Projection("seen", tables=["seen"], topics=[INTAKE.topic])
