@@ -55,14 +55,16 @@ class Offsets:
             self._sending = asyncio.create_task(self._send(consumer))
         # else the commit on its way is followed at once by one with these
 
-    async def close(self, consumer: AIOKafkaConsumer | None) -> None:
-        """From now on commit as each batch ends; wait for the commit on its way and send what is pending."""
+    async def close(self, consumer: AIOKafkaConsumer | None, *, within: float) -> None:
+        """From now on commit as each batch ends; wait for the commit on its way and send what is
+        pending, for ``within`` seconds at most (a broker away would be retried for ever)."""
         self._closing = True
         if consumer is None:
             return
         try:
-            await self._settle(consumer)
-        except KafkaError as exc:
+            async with asyncio.timeout(within):
+                await self._settle(consumer)
+        except (KafkaError, TimeoutError) as exc:
             log.warning("offsets not committed before stopping (%r): those records will be delivered again", exc)
 
     async def _send(self, consumer: AIOKafkaConsumer) -> None:

@@ -227,7 +227,8 @@ class ServiceRuntime(Generic[V]):
         await asyncio.gather(*self._periodic_tasks, return_exceptions=True)
         if self.projection is not None:
             if self._subscriber is not None:
-                await self._offsets.close(self._subscriber.consumer)  # the batch in hand then commits as it ends
+                # the batch in hand then commits as it ends
+                await self._offsets.close(self._subscriber.consumer, within=self.settings.shutdown_grace_seconds)
             await self.broker.stop()
         if self.relay is not None and self._relay_task is not None:
             self.relay.stop()

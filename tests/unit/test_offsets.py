@@ -91,7 +91,7 @@ async def test_closing_waits_for_the_commit_on_its_way_and_then_each_batch_commi
     consumer.answer.clear()
     await asyncio.wait_for(offsets.commit(consumer, records(A, 0)), timeout=1)
     await asyncio.wait_for(offsets.commit(consumer, records(B, 0)), timeout=1)
-    closing = asyncio.create_task(offsets.close(consumer))
+    closing = asyncio.create_task(offsets.close(consumer, within=1))
     await settled()
     assert not closing.done()
     consumer.answer.set()
@@ -110,6 +110,14 @@ async def test_a_commit_refused_as_the_service_stops_is_logged_and_stopping_goes
     consumer, offsets = _Consumer(A), Offsets()
     consumer.refusals = 2  # the commit in the background, then the one closing sends
     await offsets.commit(consumer, records(A, 0))
-    await asyncio.wait_for(offsets.close(consumer), timeout=1)
+    await asyncio.wait_for(offsets.close(consumer, within=1), timeout=1)
     assert consumer.committed == {}
     assert "delivered again" in caplog.text
+
+
+async def test_a_broker_that_never_answers_keeps_a_stopping_service_waiting_no_longer_than_its_grace(caplog) -> None:
+    consumer, offsets = _Consumer(A), Offsets()
+    consumer.answer.clear()  # retried for ever by the client while the broker is away
+    await offsets.commit(consumer, records(A, 0))
+    await asyncio.wait_for(offsets.close(consumer, within=0.2), timeout=2)
+    assert consumer.committed == {} and "delivered again" in caplog.text
