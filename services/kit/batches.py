@@ -44,6 +44,7 @@ class Offsets:
         self._pending: dict[TopicPartition, int] = {}
         self._sending: asyncio.Task[None] | None = None
         self._closing = False
+        self._one_at_a_time = asyncio.Lock()  # two commits racing could send an older offset last
 
     async def commit(self, consumer: AIOKafkaConsumer, records: Sequence[Any]) -> None:
         for record in records:
@@ -79,6 +80,10 @@ class Offsets:
         await self._commit_pending(consumer)
 
     async def _commit_pending(self, consumer: AIOKafkaConsumer) -> None:
+        async with self._one_at_a_time:
+            await self._commit_pending_now(consumer)
+
+    async def _commit_pending_now(self, consumer: AIOKafkaConsumer) -> None:
         while True:
             assigned = consumer.assignment()
             # a revoked partition is another member's now: it reads on from the last commit

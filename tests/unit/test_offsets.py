@@ -33,13 +33,19 @@ class _Consumer:
         self.answer = asyncio.Event()
         self.answer.set()
         self.refusals = 0
+        self.in_flight = self.most_in_flight = 0
 
     def assignment(self) -> set[TopicPartition]:
         return set(self.assigned)
 
     async def commit(self, offsets: dict[TopicPartition, int]) -> None:
         self.sent.append(dict(offsets))
-        await self.answer.wait()
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await self.answer.wait()
+        finally:
+            self.in_flight -= 1
         if self.refusals:
             self.refusals -= 1
             raise CommitFailedError("the group rebalanced")
@@ -121,3 +127,19 @@ async def test_a_broker_that_never_answers_keeps_a_stopping_service_waiting_no_l
     await offsets.commit(consumer, records(A, 0))
     await asyncio.wait_for(offsets.close(consumer, within=0.2), timeout=2)
     assert consumer.committed == {} and "delivered again" in caplog.text
+
+
+async def test_once_closing_two_commits_are_never_on_their_way_at_once() -> None:
+    """Stopping, the close and the batch in hand may both commit; the broker may answer the later
+    request first, so an older offset could be the last one written."""
+    consumer, offsets = _Consumer(A), Offsets()
+    await offsets.close(consumer, within=1)
+    consumer.answer.clear()
+    first = asyncio.create_task(offsets.commit(consumer, records(A, 0)))
+    await settled()
+    second = asyncio.create_task(offsets.commit(consumer, records(A, 1)))
+    await settled()
+    assert consumer.most_in_flight == 1
+    consumer.answer.set()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=1)
+    assert consumer.most_in_flight == 1 and consumer.committed == {A: 2}
