@@ -15,14 +15,14 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
-
 from services.kit.db import connect
 from services.publication.ledger import rollup
 from services.publication.ledger.queries import SqlLedgerViews
 from services.publication.ledger.report import read_ledger
 from services.publication.ledger.rules import Division, Level, Period
 from services.system import migrate
+
+from . import leftovers
 
 DISTRICTS, STREETS_PER_DISTRICT, COMMUNITIES_PER_STREET, TOPICS = 10, 20, 25, 100
 YEAR = Period.parse("2026")
@@ -169,8 +169,4 @@ async def run(infra, runs: int = 20) -> dict[str, float]:
         return figures
     finally:
         await conn.close()
-        admin = await asyncpg.connect(infra.admin_url)  # half a million rows: not left behind
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await leftovers.drop_databases(infra, [database])  # half a million rows: not left behind

@@ -23,6 +23,10 @@ async def drop(infra, *, prefix: str, databases: Iterable[str]) -> None:
             await admin.delete_topics(topics)
     finally:
         await admin.close()
+    await drop_databases(infra, databases)
+
+
+async def drop_databases(infra, databases: Iterable[str]) -> None:
     conn = await asyncpg.connect(infra.admin_url)
     try:
         for database in databases:
